@@ -26,7 +26,11 @@ public final class Progress {
 
     /** Reports {@code done} of {@code total} units with a short note (e.g. the file being compiled). */
     public void update(long done, long total, String note) {
-        int percent = total <= 0 ? 0 : (int) Math.min(100, done * 100 / total);
+        if (total <= 0) {
+            updateCount(done, note);
+            return;
+        }
+        int percent = (int) Math.min(100, done * 100 / total);
         if (terminal) {
             int width = 30;
             int filled = percent * width / 100;
@@ -43,6 +47,24 @@ public final class Progress {
                 out.printf("%s: %d%% (%d/%d)%n", label, percent, done, total);
                 lastPlain = now;
                 lastPercent = percent;
+            }
+        }
+    }
+
+    /** Progress without a known total: a running count. */
+    private void updateCount(long done, String note) {
+        if (terminal) {
+            String n = note == null ? "" : note;
+            if (n.length() > 50) {
+                n = "..." + n.substring(n.length() - 47);
+            }
+            out.printf("\r%s: %d steps %-50s", label, done, n);
+            out.flush();
+        } else {
+            long now = System.currentTimeMillis();
+            if (now - lastPlain >= 10_000) {
+                out.printf("%s: %d steps%n", label, done);
+                lastPlain = now;
             }
         }
     }

@@ -1,0 +1,125 @@
+package org.krunpack.copr;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.krunpack.core.Tools;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * COPR's make_srpm contract with the real make and rpmbuild: {@code make -f .copr/Makefile srpm
+ * outdir=DIR spec=SPEC}, run from another directory as COPR does, leaves the SRPM in DIR.
+ * {@code krunpack srpm} is stood in by a script ({@code KRUNPACK=...}) that calls rpmbuild on a
+ * stand-in spec with stand-in sources; run with the real tool once {@code krunpack srpm} exists:
+ * {@code make -f .copr/Makefile srpm outdir=/tmp/x spec=rpm/libkrunfw.spec}.
+ */
+@Tag("tools")
+class CoprMakefileTest {
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final Path RES = Path.of("src/test/resources/copr/make").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+    Path spec;
+    Path fake;
+    Path log;
+    Path sources;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        assertThat(ROOT.resolve(".copr/Makefile")).exists();
+        Path rpm = Files.createDirectories(dir.resolve("clone/rpm"));
+        spec = Files.copy(RES.resolve("libkrunfw.spec"), rpm.resolve("libkrunfw.spec"));
+        fake = Files.copy(RES.resolve("fake-krunpack"), dir.resolve("fake-krunpack"));
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        log = dir.resolve("fake.log");
+        sources = Files.createDirectories(dir.resolve("sources"));
+        Files.writeString(sources.resolve("libkrunfw-5.5.0.tar.gz"), "stand-in release tarball\n");
+        Files.writeString(sources.resolve("linux-6.12.117.tar.xz"), "stand-in kernel tarball\n");
+    }
+
+    Tools.Result make(Path cwd, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("make", "-f", ROOT.resolve(".copr/Makefile").toString(), "srpm"));
+        cmd.addAll(List.of(args));
+        return Tools.run(cmd, cwd, Map.of("FAKE_LOG", log.toString(), "SOURCES_DIR", sources.toString()));
+    }
+
+    @Test
+    void makeSrpmLeavesTheSrpmInOutdir() throws IOException {
+        Path outdir = dir.resolve("result");
+        // COPR runs it from the clone's subdirectory, with an absolute spec path
+        Tools.Result r = make(spec.getParent(), "outdir=" + outdir, "spec=" + spec, "KRUNPACK=" + fake);
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+        List<Path> srpms;
+        try (Stream<Path> s = Files.list(outdir)) {
+            srpms = s.filter(p -> p.toString().endsWith(".src.rpm")).toList();
+        }
+        assertThat(srpms).hasSize(1);
+        assertThat(srpms.get(0).getFileName().toString()).startsWith("libkrunfw-5.5.0-1").endsWith(".src.rpm");
+        Tools.Result files = Tools.run(List.of("rpm", "-qpl", "--nosignature", srpms.get(0).toString()), null, null);
+        assertThat(files.stdout()).contains("libkrunfw-5.5.0.tar.gz", "linux-6.12.117.tar.xz", "libkrunfw.spec");
+        assertThat(r.stdout()).contains("installing nothing", "SRPM ready: " + srpms.get(0));
+        assertThat(Files.readString(log).strip())
+                .isEqualTo("srpm --out " + outdir + " --spec " + spec + " | cwd=" + ROOT);
+    }
+
+    @Test
+    void relativeArgumentsAreResolvedFromWhereMakeRuns() throws IOException {
+        Tools.Result r = make(dir.resolve("clone"), "outdir=out", "spec=rpm/libkrunfw.spec", "KRUNPACK=" + fake);
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+        assertThat(Files.readString(log)).contains("--out " + dir.resolve("clone/out") + " --spec " + spec);
+    }
+
+    @Test
+    void missingToolsAreInstalledWithDnfAndSaidSo() throws IOException {
+        Path dnf = dir.resolve("fake-dnf");
+        Path dnfLog = dir.resolve("dnf.log");
+        Files.writeString(dnf, "#!/bin/sh\necho \"$*\" >> " + dnfLog + "\n");
+        Files.setPosixFilePermissions(dnf, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Tools.Result r = make(spec.getParent(), "outdir=" + dir.resolve("o"), "spec=" + spec, "KRUNPACK=" + fake,
+                "DNF=" + dnf, "MVN=krunpack-test-no-such-mvn", "JAVA=krunpack-test-no-such-java");
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+        assertThat(r.stdout()).contains("installing with " + dnf + ": java-21-openjdk-devel maven");
+        assertThat(Files.readString(dnfLog).strip()).isEqualTo("-y install java-21-openjdk-devel maven");
+    }
+
+    @Test
+    void withoutDnfMissingToolsAreNamedAndNothingRuns() {
+        Tools.Result r = make(spec.getParent(), "outdir=" + dir.resolve("o"), "spec=" + spec, "KRUNPACK=" + fake,
+                "DNF=krunpack-test-no-such-dnf", "RPMBUILD=krunpack-test-no-such-rpmbuild");
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.stderr()).contains("missing: rpm-build", "install them");
+        assertThat(log).doesNotExist();
+    }
+
+    @Test
+    void argumentsAreChecked() {
+        Tools.Result none = make(dir);
+        assertThat(none.exitCode()).isNotZero();
+        assertThat(none.stderr()).contains("outdir=DIR spec=SPEC (both are required)");
+        Tools.Result missing = make(dir, "outdir=o", "spec=rpm/nothing.spec");
+        assertThat(missing.stderr()).contains("spec=rpm/nothing.spec: no such file");
+        assertThat(log).doesNotExist();
+    }
+
+    @Test
+    void aToolThatWritesNoSrpmOfThePackageFails() throws IOException {
+        Path liar = dir.resolve("liar");
+        Files.writeString(liar, "#!/bin/sh\nexit 0\n");
+        Files.setPosixFilePermissions(liar, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Tools.Result r = make(spec.getParent(), "outdir=" + dir.resolve("o"), "spec=" + spec, "KRUNPACK=" + liar);
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.stderr()).contains("left no SRPM of libkrunfw in " + dir.resolve("o"));
+    }
+}

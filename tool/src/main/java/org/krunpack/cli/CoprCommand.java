@@ -32,7 +32,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** {@code krunpack copr}: set up the COPR project, submit the chained builds, follow them. */
-@Command(name = "copr",
+@Command(name = "copr", mixinStandardHelpOptions = true,
         description = {"Drive COPR (API v3): project set-up, chained builds libkrunfw -> libkrun -> crun, watching.",
                 "Credentials: the copr-cli INI file (~/.config/copr, or env " + CoprConfig.ENV
                         + ", or copr.config in krunpack.yaml, or --copr-config)."},
@@ -150,7 +150,7 @@ public final class CoprCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "setup", description = {"Create or update the COPR project from the copr: section of krunpack.yaml.",
+    @Command(name = "setup", mixinStandardHelpOptions = true, description = {"Create or update the COPR project from the copr: section of krunpack.yaml.",
             "Prints 'field: old -> new' for each change; changes nothing when nothing differs."})
     static final class Setup extends Base {
         @Option(names = "--dry-run", description = "Print the requests (token masked) and send nothing.")
@@ -166,7 +166,7 @@ public final class CoprCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "build", description = {"Submit the chain libkrunfw -> libkrun -> crun (each after the previous"
+    @Command(name = "build", mixinStandardHelpOptions = true, description = {"Submit the chain libkrunfw -> libkrun -> crun (each after the previous"
             + " one: after_build_id).", "Uploads SRPMs (default: the *.src.rpm in --srpm-dir), or with --scm lets"
             + " COPR make them from git (make_srpm method, .copr/Makefile)."})
     static final class Build extends Base {
@@ -243,7 +243,7 @@ public final class CoprCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "watch", description = {"Follow builds until they finish or --timeout passes: per package and"
+    @Command(name = "watch", mixinStandardHelpOptions = true, description = {"Follow builds until they finish or --timeout passes: per package and"
             + " chroot the state and the log URL.", "Exit 0: all succeeded; 1: a build failed in some chroot;"
             + " 3: service or network failure, unknown state, or timeout."})
     static final class Watch extends Base {
@@ -279,7 +279,7 @@ public final class CoprCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "cancel", description = "Cancel builds.")
+    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel builds.")
     static final class Cancel extends Base {
         @Parameters(paramLabel = "BUILD_ID", arity = "1..*", description = "Builds to cancel.")
         List<Long> ids = new ArrayList<>();
@@ -306,7 +306,7 @@ public final class CoprCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "packit", description = {"Write a .packit.yaml that lets Packit build the chain in COPR.",
+    @Command(name = "packit", mixinStandardHelpOptions = true, description = {"Write a .packit.yaml that lets Packit build the chain in COPR.",
             "Packit only manipulates Source0: libkrunfw's kernel tarball (Source1) is fetched by the make_srpm step."})
     static final class Packit extends Base {
         @Option(names = "--output", paramLabel = "FILE", defaultValue = ".packit.yaml",

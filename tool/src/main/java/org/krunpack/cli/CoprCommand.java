@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,9 +71,6 @@ public final class CoprCommand implements Callable<Integer> {
 
     /** Options every copr subcommand shares. */
     abstract static class Base extends BaseCommand {
-        /** The environment (tests replace it). */
-        static Map<String, String> environment = System.getenv();
-
         @Option(names = "--copr-config", paramLabel = "FILE",
                 description = "The copr-cli INI file (default: env " + CoprConfig.ENV
                         + ", then copr.config in the project file, then ~/.config/copr).")
@@ -122,7 +118,7 @@ public final class CoprCommand implements Callable<Integer> {
 
         /** The credentials; in a dry run a missing file is only a warning. */
         CoprConfig config(Path fromProject, boolean dryRun) {
-            Path file = CoprConfig.locate(coprConfigOption, environment, fromProject,
+            Path file = CoprConfig.locate(coprConfigOption, System.getenv(), fromProject,
                     Path.of(System.getProperty("user.home")));
             if (dryRun && !Files.isRegularFile(file)) {
                 err().println("krunpack: warning: " + file + " not found; showing requests without a login");

@@ -189,8 +189,8 @@ public final class BuildSubmitter {
                 done.add(new Submitted(srpm.name(), srpm.file().getFileName().toString(), 0, prev, false));
                 continue;
             }
-            Submitted sub = submit(client, s, req, srpm.name(), srpm.version() + "-" + srpm.release(),
-                    srpm.file().getFileName().toString(), prev, username, clock, done, log);
+            Submitted sub = submitOrExplain(client, s, req, srpm.name(), srpm.version() + "-" + srpm.release(),
+                    srpm.file().getFileName().toString(), prev, username, clock, done, log, recordDir);
             done.add(sub);
             prev = sub.id();
         }
@@ -229,11 +229,34 @@ public final class BuildSubmitter {
                 done.add(new Submitted(pkg, spec, 0, prev, false));
                 continue;
             }
-            Submitted sub = submit(client, s, req, pkg, null, spec, prev, username, clock, done, log);
+            Submitted sub = submitOrExplain(client, s, req, pkg, null, spec, prev, username, clock, done, log,
+                    recordDir);
             done.add(sub);
             prev = sub.id();
         }
         return finish(s, "scm", done, dry, recordDir);
+    }
+
+    /** Submits one build; when that fails after others went through, says which ones and how to go on. */
+    private static Submitted submitOrExplain(CoprClient client, CoprSettings s, CoprHttp.Request req, String name,
+                                             String versionRelease, String source, Long prev, String username,
+                                             LongSupplier clock, List<Submitted> done, PrintWriter log,
+                                             Path recordDir) {
+        try {
+            return submit(client, s, req, name, versionRelease, source, prev, username, clock, done, log);
+        } catch (KrunpackException e) {
+            if (done.isEmpty()) {
+                throw e;
+            }
+            finish(s, "partial", done, false, recordDir);
+            StringBuilder ids = new StringBuilder();
+            done.forEach(d -> ids.append(ids.length() == 0 ? "" : ", ").append(d.packageName()).append(" #")
+                    .append(d.id()));
+            long last = done.get(done.size() - 1).id();
+            throw new KrunpackException(e.exitCode(), e.getMessage() + "\nAlready submitted: " + ids
+                    + " (recorded for 'krunpack copr watch'). To go on from " + name + ": krunpack copr build --after "
+                    + last + " with the remaining packages", e.problems(), e);
+        }
     }
 
     private static Submitted submit(CoprClient client, CoprSettings s, CoprHttp.Request req, String name,

@@ -313,6 +313,22 @@ class CoprCommandTest {
     }
 
     @Test
+    void aFailureMidChainSaysWhatWasSubmittedAndHowToGoOn() throws IOException {
+        existingProject();
+        srpms();
+        // the first upload goes through; the second is refused
+        copr.fault("POST /api_3/build/create/upload", new CoprStandIn.Fault(0, "", 0, false));
+        copr.fault("POST /api_3/build/create/upload", new CoprStandIn.Fault(400,
+                "{\"error\": \"Bad request parameters: chroot gone\"}", 0, false));
+        Run r = run("build");
+        assertThat(r.code()).isEqualTo(2);
+        long first = copr.builds.keySet().iterator().next();
+        assertThat(r.err()).contains("chroot gone", "Already submitted: libkrunfw #" + first,
+                "krunpack copr build --after " + first);
+        assertThat(BuildSubmitter.recorded(out.resolve("copr"))).containsExactly(first);
+    }
+
+    @Test
     void scmBuildsUseMakeSrpmInChainOrder() {
         existingProject();
         Run r = run("build", "--scm", "--committish", "v5.5.0");

@@ -48,7 +48,10 @@ final class CoprStandIn implements AutoCloseable {
         }
     }
 
-    /** A scripted fault for the next request to an endpoint key ("POST /api_3/build/create/upload"). */
+    /**
+     * A scripted fault for the next request to an endpoint key ("POST /api_3/build/create/upload");
+     * status 0 lets that request through (to fault a later one).
+     */
     record Fault(int status, String body, long delayMillis, boolean thenProcess) {
     }
 
@@ -168,7 +171,7 @@ final class CoprStandIn implements AutoCloseable {
             requests.add(seen);
             Deque<Fault> fs = faults.get(seen.key());
             Fault fault = fs == null ? null : fs.poll();
-            if (fault != null) {
+            if (fault != null && fault.status() != 0) {
                 if (fault.thenProcess()) {
                     Reply ignored = route(seen, params(query));   // the service does the work...
                 }

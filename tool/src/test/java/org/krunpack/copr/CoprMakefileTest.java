@@ -81,17 +81,40 @@ class CoprMakefileTest {
         assertThat(Files.readString(log)).contains("--out " + dir.resolve("clone/out") + " --spec " + spec);
     }
 
+    /** A java that reports the version in {@code version} (as java -XshowSettings does) and a dnf that "installs" 21. */
+    Path[] fakeJavaAndDnf(boolean dnfFixesJava) throws IOException {
+        Path version = Files.writeString(dir.resolve("java-version"), "11\n");
+        Path java = dir.resolve("fake-java");
+        Files.writeString(java, "#!/bin/sh\necho \"    java.specification.version = $(cat " + version + ")\" >&2\n");
+        Path dnf = dir.resolve("fake-dnf");
+        Files.writeString(dnf, "#!/bin/sh\necho \"$*\" >> " + dir.resolve("dnf.log") + "\n"
+                + (dnfFixesJava ? "echo 21 > " + version + "\n" : ""));
+        for (Path p : List.of(java, dnf)) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return new Path[] {java, dnf};
+    }
+
     @Test
     void missingToolsAreInstalledWithDnfAndSaidSo() throws IOException {
-        Path dnf = dir.resolve("fake-dnf");
-        Path dnfLog = dir.resolve("dnf.log");
-        Files.writeString(dnf, "#!/bin/sh\necho \"$*\" >> " + dnfLog + "\n");
-        Files.setPosixFilePermissions(dnf, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path[] jd = fakeJavaAndDnf(true);
         Tools.Result r = make(spec.getParent(), "outdir=" + dir.resolve("o"), "spec=" + spec, "KRUNPACK=" + fake,
-                "DNF=" + dnf, "MVN=krunpack-test-no-such-mvn", "JAVA=krunpack-test-no-such-java");
+                "DNF=" + jd[1], "MVN=krunpack-test-no-such-mvn", "JAVA=" + jd[0]);
         assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
-        assertThat(r.stdout()).contains("installing with " + dnf + ": java-21-openjdk-devel maven");
-        assertThat(Files.readString(dnfLog).strip()).isEqualTo("-y install java-21-openjdk-devel maven");
+        assertThat(r.stdout()).contains("installing with " + jd[1] + ": java-21-openjdk-devel maven");
+        assertThat(Files.readString(dir.resolve("dnf.log")).strip())
+                .isEqualTo("-y install java-21-openjdk-devel maven");
+        assertThat(log).exists();
+    }
+
+    @Test
+    void aJavaStillTooOldAfterInstallingStops() throws IOException {
+        Path[] jd = fakeJavaAndDnf(false);
+        Tools.Result r = make(spec.getParent(), "outdir=" + dir.resolve("o"), "spec=" + spec, "KRUNPACK=" + fake,
+                "DNF=" + jd[1], "JAVA=" + jd[0]);
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.stderr()).contains("is still not Java >= 17 after installing", "JAVA_PKG=");
+        assertThat(log).doesNotExist();
     }
 
     @Test

@@ -441,6 +441,57 @@ class CoprCommandTest {
         assertThat(r.err()).contains("builds.json does not exist", "pass BUILD_ID");
     }
 
+    @Test
+    void watchInJsonIsOneDocumentWithTheOutcome() throws IOException {
+        existingProject();
+        srpms();
+        assertThat(run("build").code()).isZero();
+        copr.finalStates.put("crun/fedora-rawhide-x86_64", "failed");
+        Run r = run("watch", "--interval", "10ms", "--timeout", "20s", "--format", "json");
+        assertThat(r.code()).isEqualTo(1);
+        JsonNode doc = CoprStandIn.JSON.readTree(r.out());
+        assertThat(doc.path("exitCode").asInt()).isEqualTo(1);
+        JsonNode details = doc.path("steps").get(0).path("details");
+        assertThat(details.path("builds")).hasSize(3);
+        assertThat(details.path("builds").get(2).path("chroots").findValuesAsText("state"))
+                .containsExactly("succeeded", "failed");
+    }
+
+    @Test
+    void onATerminalTheTableIsRedrawn() throws IOException {
+        existingProject();
+        srpms();
+        assertThat(run("build").code()).isZero();
+        CoprConfig cfg = CoprConfig.load(dir.resolve("copr.ini"));
+        StringWriter sw = new StringWriter();
+        CoprClient client = new CoprClient(CoprHttp.live(cfg, CoprHttp.Options.defaults(), new PrintWriter(sw), null));
+        List<Long> ids = new ArrayList<>(copr.builds.keySet());
+        BuildWatcher.Result r = BuildWatcher.watch(client, ids,
+                new BuildWatcher.Options(java.time.Duration.ofSeconds(20), java.time.Duration.ofMillis(5), true),
+                new PrintWriter(sw), d -> { }, System::nanoTime);
+        assertThat(r.exitCode()).isZero();
+        // 1 header + 6 rows, drawn twice: the second time after moving the cursor up 7 lines
+        assertThat(sw.toString()).contains("\033[7A\033[J");
+        ALL_OUTPUT.add(sw.toString());
+    }
+
+    @Test
+    void packitWritesTheConfig() throws IOException {
+        Path file = dir.resolve(".packit.yaml");
+        Run r = run("packit", "--output", file.toString());
+        assertThat(r.code()).as(r.all()).isZero();
+        assertThat(Files.readString(file)).contains("owner: \"alice\"", "specfile_path: rpm/libkrunfw.spec",
+                "only manipulates Source0");
+        assertThat(copr.count()).isZero();
+    }
+
+    @Test
+    void aBadDurationIsAUsageError() {
+        Run r = run("watch", "1001", "--timeout", "soon");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("'soon' is not a duration like 500ms, 30s, 5m or 4h");
+    }
+
     // ---- cancel ----
 
     @Test

@@ -13,8 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads what GNU patch (run with {@code LC_ALL=C}) said about one patch and turns it into a result
- * per file and hunk, matched to our parse of the patch. Line numbers are patch's own: for an
+ * Reads what GNU patch (run with {@code LC_ALL=C}) said about a series (one run over the
+ * concatenated patches) and turns it into a result per patch, file and hunk, matched in order to
+ * our parse of the patches. Line numbers are patch's own: for an
  * applied hunk the line in the patched file, for a failed one where it looked.
  */
 final class GnuPatchOutput {
@@ -40,13 +41,30 @@ final class GnuPatchOutput {
         final Map<Integer, HunkResult> hunks = new LinkedHashMap<>();
     }
 
-    static PatchResult interpret(Patch patch, int exitCode, String output) {
-        List<FilePatch> sections = patch.files();
+    /**
+     * Interprets one run of GNU patch over the concatenation of {@code patches}.
+     *
+     * @param firstLines the line in the concatenated input where each patch starts (1-based)
+     */
+    static List<PatchResult> interpret(List<Patch> patches, List<Integer> firstLines, int exitCode, String output) {
+        List<FilePatch> sections = new ArrayList<>();
+        List<Integer> owner = new ArrayList<>();
+        List<Integer> inputLines = new ArrayList<>();
+        for (int p = 0; p < patches.size(); p++) {
+            for (FilePatch f : patches.get(p).files()) {
+                sections.add(f);
+                owner.add(p);
+                inputLines.add(firstLines.get(p) + f.line() - 1);
+            }
+        }
         List<FileState> states = new ArrayList<>();
         for (int i = 0; i < sections.size(); i++) {
             states.add(new FileState());
         }
-        List<String> messages = new ArrayList<>();
+        List<List<String>> messages = new ArrayList<>();
+        for (int p = 0; p < patches.size(); p++) {
+            messages.add(new ArrayList<>());
+        }
         int next = 0;
         int current = -1;
         for (String line : output.split("\n")) {
@@ -70,7 +88,7 @@ final class GnuPatchOutput {
                 put(sections.get(current), states.get(current), Integer.parseInt(m.group(1)), Status.FAILED,
                         null, 0, 0, m.group(2));
             } else if ((m = CANT_FIND.matcher(line)).matches()) {
-                current = byLine(sections, Integer.parseInt(m.group(1)), next);
+                current = byLine(inputLines, Integer.parseInt(m.group(1)), next);
                 next = current + 1;
                 states.get(current).seen = true;
                 states.get(current).message = "file to patch not found in the tree";
@@ -90,44 +108,55 @@ final class GnuPatchOutput {
             } else if (IGNORED.matcher(line).find() && current >= 0 && states.get(current).message == null) {
                 states.get(current).message = "skipped by patch";
             } else if (line.startsWith("patch: ") || line.startsWith("Only garbage was found")) {
-                messages.add("GNU patch: " + line.replaceFirst("^patch: \\*+ ", ""));
-            }
-        }
-        List<FileResult> files = new ArrayList<>();
-        Status worst = Status.CLEAN;
-        for (int i = 0; i < sections.size(); i++) {
-            FilePatch f = sections.get(i);
-            FileState st = states.get(i);
-            String message = st.message;
-            if (!st.seen && exitCode != 0) {
-                message = "not reached: GNU patch stopped before this file";
-            }
-            List<HunkResult> hunks = new ArrayList<>();
-            Status fileStatus = message != null ? Status.FAILED : Status.CLEAN;
-            for (int h = 1; h <= f.hunks().size(); h++) {
-                HunkResult r = st.hunks.get(h);
-                if (r == null) {
-                    Hunk hk = f.hunks().get(h - 1);
-                    r = message != null
-                            ? new HunkResult(h, hk.header(), Status.FAILED, hk.oldStart(), null, 0, 0, "not applied")
-                            : new HunkResult(h, hk.header(), Status.CLEAN, hk.oldStart(), hk.newStart(), 0, 0, null);
+                int p = current >= 0 ? owner.get(current) : 0;
+                if (!patches.isEmpty()) {
+                    messages.get(p).add("GNU patch: " + line.replaceFirst("^patch: \\*+ ", ""));
                 }
-                hunks.add(r);
-                fileStatus = fileStatus.worst(r.status());
             }
-            files.add(new FileResult(f.path(), f.kind(), fileStatus, message, hunks));
-            worst = worst.worst(fileStatus);
         }
-        if (exitCode != 0 && worst != Status.FAILED) {
-            worst = Status.FAILED;
-            if (messages.isEmpty()) {
-                messages.add("GNU patch exited " + exitCode + ":" + org.krunpack.core.Tools.tail("\n", output, 10));
+        List<PatchResult> results = new ArrayList<>();
+        int s = 0;
+        boolean anyFailed = false;
+        for (int p = 0; p < patches.size(); p++) {
+            Patch patch = patches.get(p);
+            List<FileResult> files = new ArrayList<>();
+            Status worst = messages.get(p).isEmpty() ? Status.CLEAN : Status.FAILED;
+            for (FilePatch f : patch.files()) {
+                FileResult r = fileResult(f, states.get(s++), exitCode);
+                files.add(r);
+                worst = worst.worst(r.status());
             }
-        } else if (!messages.isEmpty()) {
-            worst = Status.FAILED;
+            if (p == patches.size() - 1 && exitCode != 0 && !anyFailed && worst != Status.FAILED) {
+                worst = Status.FAILED;
+                messages.get(p).add("GNU patch exited " + exitCode + " but named no failing hunk:"
+                        + org.krunpack.core.Tools.tail("\n", output, 10));
+            }
+            anyFailed |= worst == Status.FAILED;
+            results.add(new PatchResult(patch.name(), patch.file(), patch.origin(), patch.subject(),
+                    patch.upstreamStatus(), worst, messages.get(p), files));
         }
-        return new PatchResult(patch.name(), patch.file(), patch.origin(), patch.subject(), patch.upstreamStatus(),
-                worst, messages, files);
+        return results;
+    }
+
+    private static FileResult fileResult(FilePatch f, FileState st, int exitCode) {
+        String message = st.message;
+        if (!st.seen && exitCode != 0) {
+            message = "not reached: GNU patch stopped before this file";
+        }
+        List<HunkResult> hunks = new ArrayList<>();
+        Status fileStatus = message != null ? Status.FAILED : Status.CLEAN;
+        for (int h = 1; h <= f.hunks().size(); h++) {
+            HunkResult r = st.hunks.get(h);
+            if (r == null) {
+                Hunk hk = f.hunks().get(h - 1);
+                r = message != null
+                        ? new HunkResult(h, hk.header(), Status.FAILED, hk.oldStart(), null, 0, 0, "not applied")
+                        : new HunkResult(h, hk.header(), Status.CLEAN, hk.oldStart(), hk.newStart(), 0, 0, null);
+            }
+            hunks.add(r);
+            fileStatus = fileStatus.worst(r.status());
+        }
+        return new FileResult(f.path(), f.kind(), fileStatus, message, hunks);
     }
 
     private static void put(FilePatch f, FileState st, int n, Status s, Integer at, int offset, int fuzz,
@@ -147,11 +176,11 @@ final class GnuPatchOutput {
         return Math.min(Math.max(0, from), sections.size() - 1);
     }
 
-    /** The last section starting at or before patch-file line {@code line}. */
-    private static int byLine(List<FilePatch> sections, int line, int from) {
-        int found = Math.min(Math.max(0, from), sections.size() - 1);
-        for (int i = 0; i < sections.size(); i++) {
-            if (sections.get(i).line() <= line) {
+    /** The last section starting at or before input line {@code line}. */
+    private static int byLine(List<Integer> inputLines, int line, int from) {
+        int found = Math.min(Math.max(0, from), inputLines.size() - 1);
+        for (int i = 0; i < inputLines.size(); i++) {
+            if (inputLines.get(i) <= line) {
                 found = i;
             }
         }

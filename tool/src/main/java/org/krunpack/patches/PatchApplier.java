@@ -27,8 +27,9 @@ import java.util.TreeSet;
 
 /**
  * Applies a patch series to a kernel tree all or nothing. The files the series touches are copied
- * into a scratch directory and the whole series is applied there, patch by patch, with GNU patch
- * ({@code -p1 --forward --fuzz=N}); every patch is tried, so the report lists every failure. Only
+ * into a scratch directory and the whole series is applied there with GNU patch
+ * ({@code -p1 --forward --fuzz=N}, one run over the concatenated patches, so each patch sees the
+ * files as the earlier ones left them); every patch is tried, so the report lists every failure. Only
  * when every patch applied are the changed files installed into the tree (each written to a
  * temporary file beside its target, then all renamed; deletions last). Otherwise the tree is not
  * touched at all.
@@ -61,10 +62,11 @@ public final class PatchApplier {
         List<String> written = new ArrayList<>();
         List<String> deleted = new ArrayList<>();
         boolean applied = false;
-        Path scratch = null;
+        Path work = null;
         try {
             Files.createDirectories(reportDir);
-            scratch = Files.createTempDirectory(reportDir, ".scratch-");
+            work = Files.createTempDirectory(reportDir, ".work-");
+            Path scratch = Files.createDirectory(work.resolve("tree"));
             for (String rel : touched) {
                 Path src = root.resolve(rel);
                 if (Files.isRegularFile(src, LinkOption.NOFOLLOW_LINKS)) {
@@ -73,22 +75,25 @@ public final class PatchApplier {
                     Files.copy(src, dst, StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
-            for (Patch p : series.patches()) {
-                Tools.Result r = Tools.run(List.of(patchTool.toString(), "-p1", "--batch", "--forward",
-                                "--fuzz=" + fuzz, "--no-backup-if-mismatch", "--quoting-style=literal",
-                                "-d", scratch.toString(), "-i", p.file().toAbsolutePath().toString()),
-                        scratch, Map.of("LC_ALL", "C"));
-                results.add(GnuPatchOutput.interpret(p, r.exitCode(), r.stdout() + "\n" + r.stderr()));
-            }
-            if (results.stream().allMatch(PatchResult::ok)) {
+            // One run over the whole series: later patches see what earlier ones did, and one
+            // process instead of one per patch keeps the check fast on a busy machine.
+            Path input = work.resolve("series.patch");
+            List<Integer> firstLines = concatenate(series.patches(), input);
+            Tools.Result r = Tools.run(List.of(patchTool.toString(), "-p1", "--batch", "--forward",
+                            "--fuzz=" + fuzz, "--no-backup-if-mismatch", "--quoting-style=literal",
+                            "-d", scratch.toString(), "-i", input.toString()),
+                    scratch, Map.of("LC_ALL", "C"));
+            results.addAll(GnuPatchOutput.interpret(series.patches(), firstLines, r.exitCode(),
+                    r.stdout() + "\n" + r.stderr()));
+            if (!series.patches().isEmpty() && results.stream().allMatch(PatchResult::ok)) {
                 install(root, scratch, touched, written, deleted);
                 applied = true;
             }
         } catch (IOException e) {
             throw KrunpackException.external("cannot prepare the patch check in " + reportDir + ": " + e.getMessage(), e);
         } finally {
-            if (scratch != null) {
-                AtomicFiles.deleteTree(scratch);
+            if (work != null) {
+                AtomicFiles.deleteTree(work);
             }
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
@@ -103,6 +108,29 @@ public final class PatchApplier {
             throw new IllegalStateException("cannot serialise the patch report", e);
         }
         return report;
+    }
+
+    /** Writes the patches one after another; returns the input line where each starts. */
+    private static List<Integer> concatenate(List<Patch> patches, Path input) throws IOException {
+        List<Integer> firstLines = new ArrayList<>();
+        int line = 1;
+        try (var out = Files.newOutputStream(input)) {
+            for (Patch p : patches) {
+                byte[] b = Files.readAllBytes(p.file());
+                firstLines.add(line);
+                out.write(b);
+                for (byte c : b) {
+                    if (c == '\n') {
+                        line++;
+                    }
+                }
+                if (b.length > 0 && b[b.length - 1] != '\n') {
+                    out.write('\n');
+                    line++;
+                }
+            }
+        }
+        return firstLines;
     }
 
     /** Every file the series touches (old and new names); refuses a bad tree, fuzz or symlinked path. */
@@ -231,14 +259,5 @@ public final class PatchApplier {
 
     private static List<String> sorted(List<String> l) {
         return List.copyOf(new TreeSet<>(l));
-    }
-
-    /** Permissions helper for tests and docs: the mode bits of a file as "755". */
-    static String mode(Path p) throws IOException {
-        int m = 0;
-        for (PosixFilePermission perm : Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)) {
-            m |= 1 << (8 - perm.ordinal());
-        }
-        return Integer.toOctalString(m);
     }
 }

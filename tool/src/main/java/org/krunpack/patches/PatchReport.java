@@ -38,6 +38,11 @@ public record PatchReport(Path tree, int fuzz, boolean applied, List<PatchResult
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
+
+        /** The label in the text report: failures in capitals, so they stand out. */
+        String textLabel() {
+            return this == FAILED ? name() : label();
+        }
     }
 
     /**
@@ -248,7 +253,7 @@ public record PatchReport(Path tree, int fuzz, boolean applied, List<PatchResult
         sb.append("patch series: ").append(patches.size()).append(" patches, fuzz ").append(fuzz)
                 .append(", tree ").append(tree).append('\n');
         for (PatchResult p : patches) {
-            sb.append(String.format("[%-6s] %s", p.status().label(), p.name()));
+            sb.append(String.format("[%-6s] %s", p.status().textLabel(), p.name()));
             if (p.subject() != null) {
                 sb.append(" — ").append(p.subject());
             }

@@ -29,6 +29,7 @@ final class GnuPatchOutput {
     private static final Pattern WOULD = Pattern.compile("^The next patch would (create|delete|empty out) the file (.+),$");
     private static final Pattern NOT_DELETING = Pattern.compile(
             "^(?:Not deleting file (.+) as content differs from patch|File (.+) is not empty after patch; not deleting)$");
+    private static final Pattern AT_LINE = Pattern.compile("at line (\\d+)");
     private static final Pattern IGNORED = Pattern.compile("^\\d+ out of \\d+ hunks? ignored");
 
     private GnuPatchOutput() {
@@ -108,7 +109,11 @@ final class GnuPatchOutput {
             } else if (IGNORED.matcher(line).find() && current >= 0 && states.get(current).message == null) {
                 states.get(current).message = "skipped by patch";
             } else if (line.startsWith("patch: ") || line.startsWith("Only garbage was found")) {
-                int p = current >= 0 ? owner.get(current) : 0;
+                // a fatal error: blame the patch holding the input line it names, else the one read next
+                Matcher at = AT_LINE.matcher(line);
+                int section = at.find() ? byLine(inputLines, Integer.parseInt(at.group(1)), next)
+                        : Math.min(Math.max(next, current), sections.size() - 1);
+                int p = section >= 0 ? owner.get(section) : 0;
                 if (!patches.isEmpty()) {
                     messages.get(p).add("GNU patch: " + line.replaceFirst("^patch: \\*+ ", ""));
                 }

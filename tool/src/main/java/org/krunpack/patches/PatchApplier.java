@@ -56,7 +56,7 @@ public final class PatchApplier {
         long t0 = System.nanoTime();
         Path root = tree.toAbsolutePath().normalize();
         Set<String> touched = validate(root, series, fuzz);
-        Path patchTool = Tools.require("patch", "patch", "patch");
+        Path patchTool = series.patches().isEmpty() ? null : Tools.require("patch", "patch", "patch");
         Path reportDir = outDir.resolve("patches");
         List<PatchResult> results = new ArrayList<>();
         List<String> written = new ArrayList<>();
@@ -65,6 +65,9 @@ public final class PatchApplier {
         Path work = null;
         try {
             Files.createDirectories(reportDir);
+            if (series.patches().isEmpty()) {
+                return report(root, fuzz, false, results, written, deleted, t0, reportDir);
+            }
             work = Files.createTempDirectory(reportDir, ".work-");
             Path scratch = Files.createDirectory(work.resolve("tree"));
             for (String rel : touched) {
@@ -85,7 +88,7 @@ public final class PatchApplier {
                     scratch, Map.of("LC_ALL", "C"));
             results.addAll(GnuPatchOutput.interpret(series.patches(), firstLines, r.exitCode(),
                     r.stdout() + "\n" + r.stderr()));
-            if (!series.patches().isEmpty() && results.stream().allMatch(PatchResult::ok)) {
+            if (results.stream().allMatch(PatchResult::ok)) {
                 install(root, scratch, touched, written, deleted);
                 applied = true;
             }
@@ -96,6 +99,11 @@ public final class PatchApplier {
                 AtomicFiles.deleteTree(work);
             }
         }
+        return report(root, fuzz, applied, results, written, deleted, t0, reportDir);
+    }
+
+    private static PatchReport report(Path root, int fuzz, boolean applied, List<PatchResult> results,
+                                      List<String> written, List<String> deleted, long t0, Path reportDir) {
         long millis = (System.nanoTime() - t0) / 1_000_000;
         Path txt = reportDir.resolve("report.txt");
         Path json = reportDir.resolve("report.json");

@@ -334,6 +334,17 @@ class PatchApplierTest {
     }
 
     @Test
+    void anEmptySeriesChangesNothingAndPasses() throws IOException {
+        String before = TreeDigest.of(tree);
+        PatchReport r = PatchApplier.apply(tree, series(), 0, out);
+        assertThat(r.ok()).isTrue();
+        assertThat(r.applied()).isFalse();
+        assertThat(r.patches()).isEmpty();
+        assertThat(TreeDigest.of(tree)).isEqualTo(before);
+        assertThat(out.resolve("patches/report.txt")).content().contains("0 patches", "nothing installed");
+    }
+
+    @Test
     void aBadFuzzOrTreeIsAUsageError() {
         assertThatThrownBy(() -> PatchApplier.apply(tree, series(CLEAN), 4, out))
                 .hasMessageContaining("patches.fuzz");

@@ -56,6 +56,10 @@ public final class PatchApplier {
         long t0 = System.nanoTime();
         Path root = tree.toAbsolutePath().normalize();
         Set<String> touched = validate(root, series, fuzz);
+        if (outDir.toAbsolutePath().normalize().startsWith(root)) {
+            throw KrunpackException.usage("the output directory " + outDir + " is inside the kernel tree " + root
+                    + "; choose an --out outside it (the check must not change the tree)");
+        }
         Path patchTool = series.patches().isEmpty() ? null : Tools.require("patch", "patch", "patch");
         Path reportDir = outDir.resolve("patches");
         List<PatchResult> results = new ArrayList<>();

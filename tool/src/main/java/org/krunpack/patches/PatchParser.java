@@ -28,6 +28,11 @@ public final class PatchParser {
         this.where = where;
         String t = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
         this.lines = t.isEmpty() ? new String[0] : t.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].endsWith("\r")) {
+                lines[i] = lines[i].substring(0, lines[i].length() - 1); // a CRLF patch (GNU patch copes too)
+            }
+        }
     }
 
     /**

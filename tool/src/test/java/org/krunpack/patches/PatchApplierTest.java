@@ -350,6 +350,8 @@ class PatchApplierTest {
                 .hasMessageContaining("patches.fuzz");
         assertThatThrownBy(() -> PatchApplier.apply(tmp.resolve("nope"), series(CLEAN), 0, out))
                 .hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> PatchApplier.apply(tree, series(CLEAN), 0, tree.resolve("out")))
+                .hasMessageContaining("inside the kernel tree");
     }
 
     // --- helpers --------------------------------------------------------------------------------

@@ -134,6 +134,15 @@ class PatchParserTest {
     }
 
     @Test
+    void crlfLineEndingsDoNotLeakIntoNames() {
+        Patch p = parse("diff --git a/x.c b/x.c\r\n--- a/x.c\r\n+++ b/x.c\r\n@@ -1 +1 @@\r\n-a\r\n+b\r\n");
+        assertThat(p.files()).singleElement().satisfies(f -> {
+            assertThat(f.newPath()).isEqualTo("x.c");
+            assertThat(f.hunks().get(0).lines()).containsExactly("-a", "+b");
+        });
+    }
+
+    @Test
     void ourRealPatchParsesWithItsUpstreamStatus() throws IOException {
         Path ours = Path.of("../patches/0001-virtio-mmio-cmdline-help-lightweight-vmms.patch");
         Patch p = PatchParser.parse(ours, Patch.Origin.OURS, Files.readString(ours));

@@ -15,10 +15,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Properties of the patch parser over generated patches. */
-class PatchParserProperties {
+class PatchParserPropertiesTest {
     private static final Path FILE = Path.of("gen.patch");
 
-    @Property(tries = 200)
+    @Property(tries = 150)
     void renderedPatchesParseBackToTheSameModel(@ForAll("patches") Patch p) {
         String text = PatchParser.render(p);
         Patch back = PatchParser.parse(FILE, Patch.Origin.OURS, text);
@@ -26,7 +26,7 @@ class PatchParserProperties {
         assertThat(PatchParser.render(back)).isEqualTo(text);
     }
 
-    @Property(tries = 200)
+    @Property(tries = 150)
     void hunkCountsMatchTheirBodiesAndTheHeaders(@ForAll("patches") Patch p) {
         String text = PatchParser.render(p);
         Patch back = PatchParser.parse(FILE, Patch.Origin.OURS, text);
@@ -42,7 +42,7 @@ class PatchParserProperties {
         }
     }
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void damagedPatchesAreRefusedWithAMessageNeverACrash(@ForAll("patches") Patch p,
                                                           @ForAll("damage") Damage d) {
         List<String> lines = new ArrayList<>(PatchParser.render(p).lines().toList());

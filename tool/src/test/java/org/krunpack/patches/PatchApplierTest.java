@@ -334,6 +334,30 @@ class PatchApplierTest {
     }
 
     @Test
+    void aFailureWhileWritingTheTreeRemovesWhatWasWrittenSoFar() throws IOException {
+        write("tools", "a file where the next patch wants a directory\n");
+        String createUnderFile = """
+                Subject: [PATCH] a new tool
+
+                Upstream-Status: Pending
+                ---
+                --- /dev/null
+                +++ b/tools/new/hello.sh
+                @@ -0,0 +1 @@
+                +echo hello
+                """;
+        String before = TreeDigest.of(tree);
+        // The check passes in the scratch copy (it holds only touched files); installing then
+        // fails on the second file, after src/a.c was already written to a temporary file.
+        assertThatThrownBy(() -> PatchApplier.apply(tree, series(CLEAN, createUnderFile), 0, out))
+                .isInstanceOfSatisfying(KrunpackException.class, e -> {
+                    assertThat(e.exitCode()).isEqualTo(ExitCode.EXTERNAL);
+                    assertThat(e.getMessage()).contains("the tree is unchanged");
+                });
+        assertThat(TreeDigest.of(tree)).isEqualTo(before);
+    }
+
+    @Test
     void anEmptySeriesChangesNothingAndPasses() throws IOException {
         String before = TreeDigest.of(tree);
         PatchReport r = PatchApplier.apply(tree, series(), 0, out);

@@ -158,14 +158,19 @@ public final class Tools {
         }
     }
 
+    /** Drains a stream on its own thread (never the common pool: a full pipe must not block it). */
     private static java.util.concurrent.CompletableFuture<String> readAsync(InputStream in) {
-        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        var result = new java.util.concurrent.CompletableFuture<String>();
+        Thread t = new Thread(() -> {
             try {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                result.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                result.completeExceptionally(new UncheckedIOException(e));
             }
-        });
+        }, "krunpack-drain");
+        t.setDaemon(true);
+        t.start();
+        return result;
     }
 
     /** Waits for a process for at most {@code seconds}; true when it ended. */

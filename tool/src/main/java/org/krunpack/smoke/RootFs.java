@@ -60,23 +60,36 @@ public record RootFs(Path dir, Path image) {
         return new RootFs(dir, image);
     }
 
-    /** Compiles our init statically (needs gcc and static glibc: Fedora glibc-static). */
+    /**
+     * Compiles our init statically (needs gcc and static glibc: Fedora glibc-static). The binary is
+     * kept as {@code workDir/init.bin} next to its source and reused while the source is unchanged.
+     */
     static void compileInit(Path workDir, Path target) throws IOException {
-        Path src = workDir.resolve("init.c");
+        byte[] source;
         try (InputStream in = RootFs.class.getResourceAsStream(INIT_SOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + INIT_SOURCE);
             }
-            Files.copy(in, src, StandardCopyOption.REPLACE_EXISTING);
+            source = in.readAllBytes();
         }
-        Path gcc = Tools.require("gcc", "gcc libc6-dev", "gcc glibc-static");
-        Tools.Result r = Tools.run(List.of(gcc.toString(), "-static", "-Os", "-o", target.toString(),
-                src.toString()), workDir, null);
-        if (!r.ok()) {
-            throw KrunpackException.external("gcc -static could not build the guest init " + src
-                    + " (static glibc is needed: Debian libc6-dev, Fedora glibc-static)"
-                    + Tools.tail("\n", r.stderr(), 20));
+        Path src = workDir.resolve("init.c");
+        Path bin = workDir.resolve("init.bin");
+        boolean fresh = Files.isRegularFile(bin) && Files.isRegularFile(src)
+                && java.util.Arrays.equals(Files.readAllBytes(src), source);
+        if (!fresh) {
+            Files.deleteIfExists(bin);
+            Files.write(src, source);
+            Path gcc = Tools.require("gcc", "gcc libc6-dev", "gcc glibc-static");
+            Tools.Result r = Tools.run(List.of(gcc.toString(), "-static", "-Os", "-o", bin.toString(),
+                    src.toString()), workDir, null);
+            if (!r.ok()) {
+                Files.deleteIfExists(bin);
+                throw KrunpackException.external("gcc -static could not build the guest init " + src
+                        + " (static glibc is needed: Debian libc6-dev, Fedora glibc-static)"
+                        + Tools.tail("\n", r.stderr(), 20));
+            }
         }
+        Files.copy(bin, target, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static java.util.Optional<Path> existing(Path p) {

@@ -20,7 +20,10 @@ public record QemuCommand(String qemu, Accelerator accelerator, Path kernel, Pat
                           boolean vsock) {
     /** The kernel command line (QEMU appends the virtio_mmio.device= entries). */
     public static final String APPEND = "console=hvc0 root=/dev/vda rw init=/init panic=-1 reboot=t";
-    /** The byte our init writes to isa-debug-exit; QEMU then exits with {@code (0x10 << 1) | 1}. */
+    /**
+     * QEMU's exit status when our init writes 0x10 to isa-debug-exit: {@code (0x10 << 1) | 1}. (Only
+     * when the kernel has ioperm; otherwise the init reboots and QEMU exits 0.)
+     */
     public static final int INIT_DONE_STATUS = (0x10 << 1) | 1;
 
     public List<String> args() {

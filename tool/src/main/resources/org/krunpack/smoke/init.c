@@ -4,7 +4,8 @@
  * Prints a start marker, probes what a libkrun guest needs and prints one
  * "KRUNPACK-REPORT key=value" line per fact, then an end marker, then ends
  * the VM through QEMU's isa-debug-exit port (0xf4; QEMU exits with
- * (value << 1) | 1). Under libkrun (not PID 1, no such port) it just exits.
+ * (value << 1) | 1) when the kernel allows ioperm, else with reboot().
+ * Under libkrun (not PID 1) it just exits.
  * The host decides what passes: this program only reports.
  *
  * Build: gcc -static -Os -o init init.c
@@ -316,6 +317,16 @@ int main(void)
     vsock();
     files();
     report("uptime", "%s", read_file("/proc/uptime", buf, sizeof buf) == 0 ? buf : "-");
+    /* how this VM will end: isa-debug-exit needs ioperm (CONFIG_X86_IOPL_IOPERM), which
+     * libkrunfw-style kernels leave out; then reboot (reboot=t and -no-reboot end QEMU, status 0) */
+    int port = pid1 && ioperm(EXIT_PORT, 4, 1) == 0;
+    if (port) {
+        report("exit_via", "isa-debug-exit");
+    } else if (pid1) {
+        report("exit_via", "reboot (ioperm: %s)", err_name(errno));
+    } else {
+        report("exit_via", "exit");
+    }
     printf("KRUNPACK-SMOKE-END\n");
     fflush(stdout);
     sync();
@@ -323,10 +334,9 @@ int main(void)
     if (!pid1) {
         return 0;
     }
-    if (ioperm(EXIT_PORT, 4, 1) == 0) {
+    if (port) {
         outb(EXIT_DONE, EXIT_PORT);
     }
-    /* no isa-debug-exit: reboot (reboot=t and -no-reboot end QEMU) */
     reboot(RB_AUTOBOOT);
     for (;;) {
         pause();

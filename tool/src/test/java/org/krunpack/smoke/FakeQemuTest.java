@@ -67,6 +67,7 @@ class FakeQemuTest {
                 echo 'KRUNPACK-REPORT mem_available_kb=460000'
                 echo 'KRUNPACK-REPORT virtio.virtio0=3 virtio_console'
                 echo 'KRUNPACK-REPORT filesystems=ext4,tmpfs'
+                echo 'KRUNPACK-REPORT exit_via=isa-debug-exit'
                 echo KRUNPACK-SMOKE-END
                 exit 33""");
         var features = List.of(new SmokeFeatures.Feature("ext4", List.of("EXT4_FS"), "filesystem", "ext4"),
@@ -100,6 +101,7 @@ class FakeQemuTest {
         Smoke.Host host = host("""
                 echo KRUNPACK-SMOKE-START
                 echo 'KRUNPACK-REPORT filesystems=ext4,tmpfs'
+                echo 'KRUNPACK-REPORT exit_via=isa-debug-exit'
                 echo KRUNPACK-SMOKE-END
                 exit 33""");
         var features = List.of(new SmokeFeatures.Feature("overlay", List.of("OVERLAY_FS"), "filesystem", "overlay"));
@@ -107,6 +109,19 @@ class FakeQemuTest {
         assertThat(r.ok()).isFalse();
         assertThat(r.failures()).containsExactly("feature overlay (CONFIG_OVERLAY_FS): overlay not in /proc/filesystems");
         assertThat(r.summary()).contains("FAILED: feature overlay (CONFIG_OVERLAY_FS): overlay not in /proc/filesystems");
+    }
+
+    @Test
+    void withoutIopermTheInitRebootsAndStatusZeroIsExpected() throws Exception {
+        String report = """
+                echo KRUNPACK-SMOKE-START
+                echo 'KRUNPACK-REPORT exit_via=reboot (ioperm: ENOSYS)'
+                echo KRUNPACK-SMOKE-END
+                """;
+        assertThat(run(host(report + "exit 0"), Duration.ofSeconds(20), List.of()).ok()).isTrue();
+        SmokeResult wrong = run(host(report + "exit 33"), Duration.ofSeconds(20), List.of());
+        assertThat(wrong.failures()).containsExactly("the VM ended with status 33 instead of 0 after the init's"
+                + " report (exit_via=reboot (ioperm: ENOSYS))");
     }
 
     @Test

@@ -250,8 +250,12 @@ public final class Smoke {
             lines.add("FAILED: " + f);
         }
         if (!failures.isEmpty() && run != null) {
-            lines.add("last " + run.tail().size() + " console lines:");
-            run.tail().forEach(l -> lines.add("| " + l));
+            if (run.tail().isEmpty()) {
+                lines.add("no console output");
+            } else {
+                lines.add("last " + run.tail().size() + " console lines:");
+                run.tail().forEach(l -> lines.add("| " + l));
+            }
             if (run.firstByteMs() < 0 && !run.stderr().isBlank()) {
                 lines.add("stderr:");
                 run.stderr().lines().limit(20).forEach(l -> lines.add("| " + l));

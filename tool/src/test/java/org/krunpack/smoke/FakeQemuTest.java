@@ -142,6 +142,7 @@ class FakeQemuTest {
         SmokeResult r = run(host("exit 0"), Duration.ofSeconds(20), List.of());
         assertThat(r.failures()).singleElement().asString()
                 .contains("before the init marker, without printing anything: the kernel crashed");
+        assertThat(r.summary()).contains("no console output");
     }
 
     @Test

@@ -88,6 +88,7 @@ public record KernelBundle(Path library, long loadAddr, long entryAddr, byte[] p
                     problems.add(String.format("entry_addr 0x%x lies outside the payload [0x%x, 0x%x)",
                             entry, load, load + size));
                 }
+                writable(host, size).ifPresent(problems::add);
                 byte[] bytes = p.getByteArray(0, (int) size);
                 int version = -1;
                 try {
@@ -100,6 +101,37 @@ public record KernelBundle(Path library, long loadAddr, long entryAddr, byte[] p
         } finally {
             lib.close();
         }
+    }
+
+    /**
+     * libkrun hands the array to KVM as guest RAM and the guest writes to its own kernel pages: it
+     * must lie in writable memory ({@code .data}). Reads this process's {@code /proc/self/maps};
+     * empty when the range is writable or the maps cannot be read.
+     */
+    static java.util.Optional<String> writable(long host, long size) {
+        Path maps = Path.of("/proc/self/maps");
+        if (!Files.isReadable(maps)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            for (String line : Files.readAllLines(maps)) {
+                String[] f = line.split("\\s+");
+                String[] range = f[0].split("-");
+                long start = Long.parseUnsignedLong(range[0], 16);
+                long end = Long.parseUnsignedLong(range[1], 16);
+                if (Long.compareUnsigned(host + size, start) <= 0 || Long.compareUnsigned(host, end) >= 0) {
+                    continue;
+                }
+                if (f[1].charAt(1) != 'w') {
+                    return java.util.Optional.of(String.format("the kernel array at 0x%x is in read-only memory"
+                            + " (%s): libkrun maps it as guest RAM and the guest writes to it; put it in .data,"
+                            + " not .rodata", host, f[1]));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.empty();
     }
 
     private static long readSizeT(Memory m, long offset, int sizeT) {

@@ -42,6 +42,10 @@ public final class SmokeCommand extends BaseCommand {
                     + " sets are required (default: <out>/config/config if present, else every feature).")
     Path kernelConfig;
 
+    @Option(names = "--all-features",
+            description = "Expect every feature of the manifest, whatever the kernel config sets.")
+    boolean allFeatures;
+
     @Option(names = "--no-libkrun", description = "Skip the libkrun backend even where libkrun is installed.")
     boolean noLibkrun;
 
@@ -58,8 +62,12 @@ public final class SmokeCommand extends BaseCommand {
         Path library = lib != null ? lib : outDir.resolve("bundle").resolve(project.libraryFileName());
         Path manifest = features != null ? features
                 : project != null ? project.config().features() : null;
+        if (allFeatures && kernelConfig != null) {
+            throw KrunpackException.usage("--all-features and --kernel-config exclude each other: the config"
+                    + " only decides which features are expected");
+        }
         Path config = kernelConfig;
-        if (config == null && Files.isRegularFile(outDir.resolve("config").resolve("config"))) {
+        if (config == null && !allFeatures && Files.isRegularFile(outDir.resolve("config").resolve("config"))) {
             config = outDir.resolve("config").resolve("config");
         }
         PrintWriter log = log();

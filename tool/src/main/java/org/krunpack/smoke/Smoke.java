@@ -224,7 +224,9 @@ public final class Smoke {
                 } else if (c.expected()) {
                     present++;
                 } else {
-                    notClaimed.add(c.feature().name());
+                    notClaimed.add(c.feature().name() + " (" + String.join(", ", c.feature().options().stream()
+                            .filter(opt -> config != null && !config.containsKey(opt)).map(opt -> "CONFIG_" + opt)
+                            .toList()) + " off)");
                 }
             }
             details.put("features", fs);

@@ -44,10 +44,15 @@ class FakeQemuTest {
     }
 
     SmokeResult run(Smoke.Host host, Duration timeout, List<SmokeFeatures.Feature> features) {
+        return run(host, timeout, features, null);
+    }
+
+    SmokeResult run(Smoke.Host host, Duration timeout, List<SmokeFeatures.Feature> features,
+                    Map<String, String> config) {
         Accelerator accel = Accelerator.choose(Accelerator.Mode.auto, host.sysModule(), host.devKvm());
         Smoke.Options o = new Smoke.Options(bundle().library(), Accelerator.Mode.auto, timeout, null, null,
                 tmp.resolve("work"), null, false);
-        return Smoke.qemu(o, host, accel, bundle(), features, null, s -> { });
+        return Smoke.qemu(o, host, accel, bundle(), features, config, s -> { });
     }
 
     @AfterEach
@@ -122,6 +127,22 @@ class FakeQemuTest {
         SmokeResult wrong = run(host(report + "exit 33"), Duration.ofSeconds(20), List.of());
         assertThat(wrong.failures()).containsExactly("the VM ended with status 33 instead of 0 after the init's"
                 + " report (exit_via=reboot (ioperm: ENOSYS))");
+    }
+
+    @Test
+    void aFeatureWhoseOptionsAreOffIsListedButDoesNotFail() throws Exception {
+        Smoke.Host host = host("""
+                echo KRUNPACK-SMOKE-START
+                echo 'KRUNPACK-REPORT filesystems=ext4,tmpfs'
+                echo 'KRUNPACK-REPORT exit_via=isa-debug-exit'
+                echo KRUNPACK-SMOKE-END
+                exit 33""");
+        var features = List.of(new SmokeFeatures.Feature("ext4", List.of("EXT4_FS"), "filesystem", "ext4"),
+                new SmokeFeatures.Feature("overlay", List.of("OVERLAY_FS", "EXT4_FS"), "filesystem", "overlay"));
+        SmokeResult r = run(host, Duration.ofSeconds(20), features, Map.of("EXT4_FS", "y"));
+        assertThat(r.ok()).isTrue();
+        assertThat(r.summary()).contains(
+                "features: 1 present, 0 missing, not claimed by the config: overlay (CONFIG_OVERLAY_FS off)");
     }
 
     @Test

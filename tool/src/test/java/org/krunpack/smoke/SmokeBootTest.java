@@ -119,7 +119,8 @@ class SmokeBootTest {
         assertThat(r.ok()).isFalse();
         assertThat(r.failures()).isNotEmpty();
         assertThat(String.join("\n", r.failures())).containsAnyOf("panic", "init marker");
-        assertThat(ms).isLessThan(25_000);
+        assertThat(r.run().exitMs()).isLessThan(20_000 + 1_000);
+        assertThat(ms).as("whole run, with building the root").isLessThan(20_000 + 5_000 + 10_000);
     }
 
     @Test
@@ -134,7 +135,8 @@ class SmokeBootTest {
         assertThat(r.ok()).isFalse();
         assertThat(r.failures()).contains("the guest did not reach the init marker within 8 s: the VM was killed");
         assertThat(r.run().timedOut()).isTrue();
-        assertThat(ms).isLessThan(8_000 + 5_000 + 3_000); // + building the root
+        assertThat(r.run().exitMs()).isBetween(8_000L, 8_000L + 5_000L);
+        assertThat(ms).as("whole run, with building the root").isLessThan(8_000 + 5_000 + 10_000);
     }
 
     @Test
@@ -169,7 +171,7 @@ class SmokeBootTest {
                     "--accel", "kvm");
             assertThat(rc2).isEqualTo(2);
             assertThat(err2.toString()).contains("--accel kvm: ").contains("use --accel auto");
-            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2000);
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("fails before booting").isLessThan(5_000);
         }
     }
 }

@@ -56,8 +56,9 @@ class VmRunTest {
         assertThat(r.timedOut()).isFalse();
         assertThat(r.panicked()).isFalse();
         assertThat(r.firstByteMs()).isGreaterThanOrEqualTo(0);
-        assertThat(r.startMarkerMs()).isGreaterThanOrEqualTo(r.firstByteMs() + 150);
-        assertThat(r.endMarkerMs()).isGreaterThanOrEqualTo(r.startMarkerMs() + 50);
+        // lower bounds from the script's sleeps hold under any load; reads may batch lines, so only order otherwise
+        assertThat(r.startMarkerMs()).isGreaterThanOrEqualTo(Math.max(200, r.firstByteMs()));
+        assertThat(r.endMarkerMs()).isGreaterThanOrEqualTo(Math.max(300, r.startMarkerMs()));
         assertThat(r.exitMs()).isGreaterThanOrEqualTo(r.endMarkerMs());
         assertThat(r.console()).containsExactly("[ 0.5] booting", "KRUNPACK-SMOKE-START", "KRUNPACK-REPORT release=6.12",
                 "KRUNPACK-SMOKE-END");

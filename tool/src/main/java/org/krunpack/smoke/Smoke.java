@@ -60,6 +60,11 @@ public final class Smoke {
     /** Runs the QEMU backend and, when asked and available, the libkrun backend. */
     public static List<SmokeResult> run(Options o, Host host, Consumer<String> log) {
         // validate every input before booting anything
+        String arch = System.getProperty("os.arch");
+        if (!arch.equals("amd64") && !arch.equals("x86_64")) {
+            throw KrunpackException.usage("krunpack smoke boots x86_64 kernels only (this host is " + arch
+                    + "): the library is loaded in-process and its kernel booted with qemu-system-x86_64");
+        }
         Accelerator accel = Accelerator.choose(o.accel(), host.sysModule(), host.devKvm());
         List<SmokeFeatures.Feature> features = o.features() == null ? List.of() : SmokeFeatures.load(o.features());
         Map<String, String> config = o.kernelConfig() == null ? null : SmokeFeatures.readConfig(o.kernelConfig());

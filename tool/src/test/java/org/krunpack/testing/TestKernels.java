@@ -39,6 +39,15 @@ public final class TestKernels {
         return Files.write(dir.resolve("vmlinux"), fakeVmlinux(seed));
     }
 
+    /** {@link #writeFakeVmlinux} for lambdas and fields: I/O errors become unchecked. */
+    public static Path writeFakeVmlinuxUnchecked(Path dir, long seed) {
+        try {
+            return writeFakeVmlinux(dir, seed);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static byte[] random(Random r, int n) {
         byte[] b = new byte[n];
         r.nextBytes(b);

@@ -54,13 +54,13 @@ public final class TestKernels {
         return b;
     }
 
-    /** The real vmlinux named by -Dkrunpack.test.vmlinux or $KRUNPACK_TEST_VMLINUX, when it exists. */
+    /**
+     * A real vmlinux: the one named by -Dkrunpack.test.vmlinux or $KRUNPACK_TEST_VMLINUX, else the
+     * repository's {@code out/build/vmlinux} when the main job has built one.
+     */
     public static Optional<Path> realVmlinux() {
         String p = System.getProperty("krunpack.test.vmlinux", System.getenv("KRUNPACK_TEST_VMLINUX"));
-        if (p == null || p.isBlank()) {
-            return Optional.empty();
-        }
-        Path path = Path.of(p);
+        Path path = p == null || p.isBlank() ? Path.of("../out/build/vmlinux") : Path.of(p);
         return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
     }
 

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 
 /** {@code krunpack bundle}: kernel image → {@code libkrunfw[-variant].so.<version>} and its links. */
-@Command(name = "bundle",
+@Command(name = "bundle", mixinStandardHelpOptions = true,
         description = {"Bundle a kernel image into libkrunfw[-variant].so.<version> with the links"
                 + " .so.<abi> and .so, under <out>/bundle/ (see docs/bundle.md)."})
 public final class BundleCommand extends BaseCommand {

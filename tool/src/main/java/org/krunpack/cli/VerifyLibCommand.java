@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Path;
 
 /** {@code krunpack verify-lib}: checks any libkrunfw against the bundle contract. */
-@Command(name = "verify-lib",
+@Command(name = "verify-lib", mixinStandardHelpOptions = true,
         description = {"Check that FILE is a compatible libkrunfw, however it was built: ELF inspection"
                 + " (SONAME, exports, writable 64 KiB-aligned payload) and a real call of krunfw_get_kernel and"
                 + " krunfw_get_version through dlopen; with --image, compare addresses, size and bytes with the"

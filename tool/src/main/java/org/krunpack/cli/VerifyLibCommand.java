@@ -14,7 +14,8 @@ import java.nio.file.Path;
                 + " krunfw_get_version through dlopen; with --image, compare addresses, size and bytes with the"
                 + " payload derived from the kernel image. Exit 1 when a check fails (see docs/bundle.md)."})
 public final class VerifyLibCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "FILE", description = "The library, e.g. out/bundle/libkrunfw.so.5.5.0.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
+            description = "The library (default: the project's <out>/bundle/libkrunfw[-variant].so.<version>).")
     Path library;
 
     @Option(names = "--image", paramLabel = "FILE",
@@ -23,6 +24,7 @@ public final class VerifyLibCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        return report(LibraryVerifier.verify(library, image));
+        Path lib = library != null ? library : outDir.resolve("bundle").resolve(project().libraryFileName());
+        return report(LibraryVerifier.verify(lib, image));
     }
 }

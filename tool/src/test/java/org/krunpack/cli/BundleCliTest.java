@@ -83,6 +83,11 @@ class BundleCliTest {
         assertThat(v.exit()).as(v.out()).isZero();
         assertThat(v.out()).contains("[ok]   verify-lib", "[pass]  image-bytes", "[pass]  kernel-memory");
 
+        // Without FILE: the project's library under <out>/bundle/.
+        Run vp = run("verify-lib", "-c", cfg.toString(), "--out", out.toString());
+        assertThat(vp.exit()).as(vp.out()).isZero();
+        assertThat(vp.out()).contains("libkrunfw.so.5.5.0");
+
         Run vj = run("verify-lib", lib, "--format", "json");
         assertThat(vj.exit()).isZero();
         assertThat(vj.json().path("steps").get(0).path("details").path("checks").get(0).path("status").asText())

@@ -159,13 +159,30 @@ class LibraryVerifierTest {
     }
 
     @Test
-    void wrongAddressesFail() throws Exception {
+    void aMisalignedLoadAddressOrAnEntryOutsideThePayloadFails() throws Exception {
         LibFixture f = new LibFixture(payload);
+        f.load = 0x1000010L;
         f.entry = 0x1000010L;
-        VerifyResult r = LibraryVerifier.verify(f.build(tmp.resolve("entry")), vmlinux);
+        VerifyResult r = LibraryVerifier.verify(f.build(tmp.resolve("load")), vmlinux);
         assertStatus(r, "addresses", FAIL);
-        assertThat(r.check("addresses").evidence()).contains("entry_addr 0x1000010 (not page-aligned)");
+        assertThat(r.check("addresses").evidence()).contains("load_addr 0x1000010 (not page-aligned)");
         assertStatus(r, "image-addresses", FAIL);
+
+        LibFixture g = new LibFixture(payload);
+        g.entry = 0x1010000L;
+        VerifyResult r2 = LibraryVerifier.verify(g.build(tmp.resolve("entry")), null);
+        assertStatus(r2, "addresses", FAIL);
+        assertThat(r2.check("addresses").evidence()).contains("entry_addr 0x1010000 outside [load_addr");
+    }
+
+    @Test
+    void anEntryInsideThePayloadNeedNotBePageAligned() throws Exception {
+        // A 6.12 vmlinux has e_entry 0x1000123 (startup_64 is not at the start of .head.text).
+        LibFixture f = new LibFixture(payload);
+        f.entry = 0x1000123L;
+        VerifyResult r = LibraryVerifier.verify(f.build(tmp.resolve("entry")), null);
+        assertStatus(r, "addresses", PASS);
+        assertThat(r.ok()).isTrue();
     }
 
     @Test

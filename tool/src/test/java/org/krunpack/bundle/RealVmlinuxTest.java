@@ -10,6 +10,7 @@ import org.krunpack.elf.ElfFile;
 import org.krunpack.elf.ElfNote;
 import org.krunpack.project.Arch;
 import org.krunpack.project.Variant;
+import org.krunpack.testing.Gcc;
 import org.krunpack.testing.KrunfwAbi;
 import org.krunpack.testing.TestKernels;
 import org.krunpack.verify.LibraryVerifier;
@@ -54,6 +55,14 @@ class RealVmlinuxTest {
         assertThat(size.getValue() % 65536).isZero();
         byte[] mine = p.getByteArray(0, (int) size.getValue());
         assertThat(Arrays.mismatch(mine, ref.payload())).isEqualTo(-1);
+
+        // binutils agrees: objcopy -O binary lays the sections out by LMA the same way.
+        Path bin = tmp.resolve("objcopy.bin");
+        Gcc.run(tmp, "objcopy", "-O", "binary", vmlinux.toAbsolutePath().toString(), bin.toString());
+        byte[] objcopy = Files.readAllBytes(bin);
+        assertThat(objcopy.length).isLessThanOrEqualTo(mine.length);
+        assertThat(Arrays.mismatch(Arrays.copyOf(mine, objcopy.length), objcopy)).isEqualTo(-1);
+        assertThat(Arrays.copyOfRange(mine, objcopy.length, mine.length)).containsOnly((byte) 0);
 
         // The PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY) is part of the payload.
         ElfNote pvh = elf.notes().stream().filter(n -> n.name().equals("Xen") && n.type() == 18).findFirst()

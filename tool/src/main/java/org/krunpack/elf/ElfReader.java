@@ -390,7 +390,8 @@ final class ElfReader {
             long descsz = Integer.toUnsignedLong(b.getInt(pos + 4));
             int type = b.getInt(pos + 8);
             long nameEnd = pos + 12L + namesz;
-            long descStart = pos + 12L + pad(namesz, align);
+            // As glibc (ELF_NOTE_DESC_OFFSET): the header and name together are padded to the alignment.
+            long descStart = pos + pad(12L + namesz, align);
             long descEnd = descStart + descsz;
             if (nameEnd > end || descEnd > end) {
                 throw bad("a note at offset " + hex(off + pos) + " runs past the end of its area");

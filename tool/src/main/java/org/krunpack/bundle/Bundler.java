@@ -169,9 +169,9 @@ public final class Bundler {
             c.append("extern char krunpack_initrd[] __attribute__((visibility(\"hidden\")));\n");
         }
         c.append("\nchar *krunfw_get_kernel(size_t *load_addr, size_t *entry_addr, size_t *size)\n{\n");
-        c.append(String.format(Locale.ROOT, "\t*load_addr = 0x%xUL;%n", payload.loadAddr()));
-        c.append(String.format(Locale.ROOT, "\t*entry_addr = 0x%xUL;%n", payload.entryAddr()));
-        c.append(String.format(Locale.ROOT, "\t*size = 0x%xUL;%n", payload.size()));
+        c.append(String.format(Locale.ROOT, "\t*load_addr = 0x%xUL;\n", payload.loadAddr()));
+        c.append(String.format(Locale.ROOT, "\t*entry_addr = 0x%xUL;\n", payload.entryAddr()));
+        c.append(String.format(Locale.ROOT, "\t*size = 0x%xUL;\n", payload.size()));
         c.append("\treturn krunpack_kernel;\n}\n\n");
         if (req.tee()) {
             getter(c, "krunfw_get_qboot", "krunpack_qboot", teeSizes[0]);
@@ -183,7 +183,7 @@ public final class Bundler {
 
     private static void getter(StringBuilder c, String fn, String array, long size) {
         c.append("char *").append(fn).append("(size_t *size)\n{\n");
-        c.append(String.format(Locale.ROOT, "\t*size = 0x%xUL;%n", size));
+        c.append(String.format(Locale.ROOT, "\t*size = 0x%xUL;\n", size));
         c.append("\treturn ").append(array).append(";\n}\n\n");
     }
 

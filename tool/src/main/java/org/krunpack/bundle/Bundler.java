@@ -2,7 +2,6 @@ package org.krunpack.bundle;
 
 import org.krunpack.core.AtomicFiles;
 import org.krunpack.core.Digests;
-import org.krunpack.core.KrunpackException;
 import org.krunpack.core.Problems;
 import org.krunpack.core.Tools;
 import org.krunpack.project.Arch;
@@ -17,10 +16,11 @@ import java.util.Map;
 
 /**
  * Turns a kernel image into {@code libkrunfw[-variant].so.<version>} with its two links
- * (docs/bundle.md). The payload is streamed to a file and pulled in by an assembler
- * {@code .incbin} into a 64 KiB-aligned array in {@code .data}; a few lines of generated C provide
- * {@code krunfw_get_kernel} and {@code krunfw_get_version}; gcc links the library stripped. Same inputs
- * and toolchain give a byte-identical library.
+ * (docs/bundle.md). The assembler pulls the image's segments in with {@code .incbin} (offset and
+ * length; zero gaps and padding) into a 64 KiB-aligned array in {@code .data}; a few lines of
+ * generated C provide {@code krunfw_get_kernel} and {@code krunfw_get_version}; gcc links the
+ * library stripped. Nothing copies or holds the payload in Java. Same inputs and toolchain give a
+ * byte-identical library.
  */
 public final class Bundler {
     private Bundler() {

@@ -397,7 +397,7 @@ final class ElfReader {
                 throw bad("a note at offset " + hex(off + pos) + " runs past the end of its area");
             }
             int n = (int) namesz;
-            if (n > 0 && b.get((int) (pos + 12 + n - 1)) == 0) {
+            if (n > 0 && b.get(pos + 12 + n - 1) == 0) {
                 n--;
             }
             byte[] nm = new byte[n];

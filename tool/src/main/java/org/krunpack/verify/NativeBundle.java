@@ -77,6 +77,6 @@ final class NativeBundle implements AutoCloseable {
 
     @Override
     public void close() {
-        lib.dispose();
+        lib.close();
     }
 }

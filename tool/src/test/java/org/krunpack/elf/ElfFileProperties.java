@@ -47,7 +47,7 @@ class ElfFileProperties {
         parseOrOurError(bytes);
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 600)
     void mutatedFilesOnlyEverGiveOurError(@ForAll @IntRange(min = 1, max = 8) int mutations, @ForAll long seed,
                                           @ForAll boolean lib) {
         byte[] b = (lib ? VALID_LIB : VALID_VMLINUX).clone();
@@ -106,7 +106,7 @@ class ElfFileProperties {
                 Arbitraries.of(0, 1, 2)).as(Sym::new).list().ofMaxSize(10);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void generatedFilesRoundTrip(@ForAll("segments") List<Seg> segs, @ForAll("symbols") List<Sym> syms,
                                  @ForAll @IntRange(min = 0, max = 3) int neededCount, @ForAll boolean withSoname,
                                  @ForAll long entry, @ForAll @Size(max = 40) byte[] noteDesc, @ForAll long seed) {

@@ -1,13 +1,30 @@
 package org.krunpack.cli;
 
-import org.krunpack.core.KrunpackException;
+import org.krunpack.verify.LibraryVerifier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code krunpack verify-lib}: not implemented yet. */
-@Command(name = "verify-lib", description = "Not implemented yet.")
+import java.nio.file.Path;
+
+/** {@code krunpack verify-lib}: checks any libkrunfw against the bundle contract. */
+@Command(name = "verify-lib", mixinStandardHelpOptions = true,
+        description = {"Check that FILE is a compatible libkrunfw, however it was built: ELF inspection"
+                + " (SONAME, exports, writable 64 KiB-aligned payload) and a real call of krunfw_get_kernel and"
+                + " krunfw_get_version through dlopen; with --image, compare addresses, size and bytes with the"
+                + " payload derived from the kernel image. Exit 1 when a check fails (see docs/bundle.md)."})
 public final class VerifyLibCommand extends BaseCommand {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
+            description = "The library (default: the project's <out>/bundle/libkrunfw[-variant].so.<version>).")
+    Path library;
+
+    @Option(names = "--image", paramLabel = "FILE",
+            description = "The kernel image it was made from: vmlinux (x86_64) or the raw Image.")
+    Path image;
+
     @Override
     public Integer call() {
-        throw KrunpackException.usage("'verify-lib' is not implemented yet");
+        Path lib = library != null ? library : outDir.resolve("bundle").resolve(project().libraryFileName());
+        return report(LibraryVerifier.verify(lib, image));
     }
 }

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 public final class BundleCommand extends BaseCommand {
     @Option(names = "--image", paramLabel = "FILE",
             description = "Kernel image: vmlinux (x86_64) or the raw Image (aarch64, riscv64)"
-                    + " (default: <out>/build/vmlinux or <out>/build/Image).")
+                    + " (default: <out>/kernel/vmlinux or <out>/kernel/Image).")
     Path image;
 
     @Option(names = "--qboot", paramLabel = "FILE", description = "qboot firmware (sev and tdx variants only).")

@@ -61,10 +61,10 @@ class BundleCliTest {
     @Test
     void bundleThenVerifyLibWithJsonOutput() throws Exception {
         Path cfg = project("generic");
-        Path vmlinux = TestKernels.writeFakeVmlinux(tmp.resolve("out/build"), 4);
+        Path vmlinux = TestKernels.writeFakeVmlinux(tmp.resolve("out/kernel"), 4);
         Path out = tmp.resolve("out");
 
-        // --image defaults to <out>/build/vmlinux
+        // --image defaults to <out>/kernel/vmlinux
         Run b = run("bundle", "-c", cfg.toString(), "--out", out.toString(), "--format", "json");
         assertThat(b.exit()).as(b.err()).isZero();
         JsonNode doc = b.json();
@@ -110,14 +110,14 @@ class BundleCliTest {
         Path cfg = project("generic");
         Run b = run("bundle", "-c", cfg.toString(), "--out", tmp.resolve("out").toString());
         assertThat(b.exit()).isEqualTo(2);
-        assertThat(b.err()).contains("--image: ", "out/build/vmlinux not found (build it with 'krunpack build', or"
+        assertThat(b.err()).contains("--image: ", "out/kernel/vmlinux not found (build it with 'krunpack build', or"
                 + " pass --image FILE)");
     }
 
     @Test
     void teeVariantWithoutQbootIsAUsageError() throws Exception {
         Path cfg = project("sev");
-        TestKernels.writeFakeVmlinux(tmp.resolve("out/build"), 4);
+        TestKernels.writeFakeVmlinux(tmp.resolve("out/kernel"), 4);
         Run b = run("bundle", "-c", cfg.toString(), "--out", tmp.resolve("out").toString(), "--format", "json");
         assertThat(b.exit()).isEqualTo(2);
         assertThat(b.json().path("problems").toString()).contains("--qboot", "--initrd");

@@ -56,11 +56,11 @@ public final class TestKernels {
 
     /**
      * A real vmlinux: the one named by -Dkrunpack.test.vmlinux or $KRUNPACK_TEST_VMLINUX, else the
-     * repository's {@code out/build/vmlinux} when the main job has built one.
+     * repository's {@code out/kernel/vmlinux} when the main job has built one.
      */
     public static Optional<Path> realVmlinux() {
         String p = System.getProperty("krunpack.test.vmlinux", System.getenv("KRUNPACK_TEST_VMLINUX"));
-        Path path = p == null || p.isBlank() ? Path.of("../out/build/vmlinux") : Path.of(p);
+        Path path = p == null || p.isBlank() ? Path.of("../out/kernel/vmlinux") : Path.of(p);
         return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
     }
 

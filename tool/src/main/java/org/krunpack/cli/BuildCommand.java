@@ -1,13 +1,17 @@
 package org.krunpack.cli;
 
-import org.krunpack.core.KrunpackException;
+import org.krunpack.pipeline.Stage;
+import org.krunpack.smoke.Accelerator;
 import picocli.CommandLine.Command;
 
-/** {@code krunpack build}: not implemented yet. */
-@Command(name = "build", description = "Not implemented yet.")
-public final class BuildCommand extends BaseCommand {
+/** {@code krunpack build}: sources → tree → patches → config → kernel → bundle → verify-lib. */
+@Command(name = "build", mixinStandardHelpOptions = true,
+        description = {"Build libkrunfw: fetch and verify sources, extract and patch the kernel (atomically),",
+                "merge and verify the kernel config, build the kernel reproducibly, bundle it into",
+                "libkrunfw.so and verify the library. Stops at the first failing step."})
+public final class BuildCommand extends SpineCommand {
     @Override
     public Integer call() {
-        throw KrunpackException.usage("'build' is not implemented yet");
+        return runSpine(Stage.BUILD, Accelerator.Mode.auto, null);
     }
 }

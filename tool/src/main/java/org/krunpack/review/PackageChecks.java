@@ -116,7 +116,9 @@ final class PackageChecks {
         String base = pkg.sourceRpm().map(s -> s.replaceFirst("-[^-]+-[^-]+\\.(no)?src\\.rpm$", "")).orElse(pkg.name());
         if (pkg.name().equals(base)) {
             List<String> lic = files.stream().filter(RpmFileEntry::isLicense).map(RpmFileEntry::path).toList();
-            out.add(lic.isEmpty() ? Finding.fail(Check.LICENSE_FILES, subject, "no file marked %license", List.of())
+            out.add(lic.isEmpty() ? Finding.fail(Check.LICENSE_FILES, subject, "no file marked %license",
+                    List.of("none of the " + files.size() + " files has the %license flag (RPMFILE_LICENSE): "
+                            + String.join(", ", files.stream().map(RpmFileEntry::path).limit(5).toList())))
                     : Finding.pass(Check.LICENSE_FILES, subject, "licence files marked %license", lic));
         } else {
             out.add(Finding.na(Check.LICENSE_FILES, subject, "subpackage of " + base + " (the licence ships there)"));

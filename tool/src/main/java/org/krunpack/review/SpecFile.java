@@ -207,7 +207,7 @@ public final class SpecFile {
         }
         for (Tag t : tags) {
             if (t.pkg().isEmpty() && (t.name().equals("name") || t.name().equals("version")
-                    || t.name().equals("release"))) {
+                    || t.name().equals("release") || t.name().equals("url"))) {
                 defs.putIfAbsent(t.name(), t.value());
             }
         }

@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -78,23 +80,29 @@ public final class Review {
         }
         try {
             Path config = Rpmlint.writeConfig(work, licenses);
+            Map<Path, RpmPackage> packages = new LinkedHashMap<>();
+            for (Path r : rpms) {
+                packages.put(r, RpmPackage.read(r));
+            }
+            Map<Path, String> lintPrefixes = new LinkedHashMap<>();
+            specs.forEach(s -> lintPrefixes.put(s, s.getFileName().toString()));
+            packages.forEach((r, p) -> lintPrefixes.put(r, p.name() + "." + (p.source() ? "src" : p.arch())));
+            Map<Path, Rpmlint.Run> lint = options.rpmlint().runAll(config, lintPrefixes);
             Set<String> specNames = new HashSet<>();
             for (Path s : specs) {
                 specNames.add(s.getFileName().toString());
                 reviewed.add(s.toString());
                 findings.addAll(reviewSpec(s, s.getFileName().toString(), licenses, rpmspec));
-                Rpmlint.Run lint = options.rpmlint().run(config, s);
-                findings.add(lintFinding(lint, s.getFileName().toString()));
-                findings.add(lintWarnings(lint, s.getFileName().toString()));
+                findings.add(lintFinding(lint.get(s), s.getFileName().toString()));
+                findings.add(lintWarnings(lint.get(s), s.getFileName().toString()));
             }
             for (Path r : rpms) {
-                RpmPackage pkg = RpmPackage.read(r);
+                RpmPackage pkg = packages.get(r);
                 String subject = r.getFileName().toString();
                 reviewed.add(r.toString());
                 findings.addAll(new PackageChecks(pkg, licenses, options.bundle()).run());
-                Rpmlint.Run lint = options.rpmlint().run(config, r);
-                findings.add(lintFinding(lint, subject));
-                findings.add(lintWarnings(lint, subject));
+                findings.add(lintFinding(lint.get(r), subject));
+                findings.add(lintWarnings(lint.get(r), subject));
                 if (pkg.source()) {
                     Optional<Path> embedded = extractSpec(pkg, work);
                     if (embedded.isPresent() && !specNames.contains(embedded.get().getFileName().toString())) {

@@ -109,25 +109,45 @@ public final class Rpmlint {
 
     /** Runs rpmlint on one spec, SRPM or RPM with the generated config. */
     public Run run(Path config, Path file) {
+        return runAll(config, Map.of(file, file.getFileName().toString())).get(file);
+    }
+
+    /**
+     * Runs rpmlint once on several files and splits its messages by the name rpmlint prints for
+     * each: the spec's file name, or "name.arch" ("name.src" for an SRPM).
+     *
+     * @param files each file with the prefix rpmlint uses for it
+     */
+    public Map<Path, Run> runAll(Path config, Map<Path, String> files) {
+        Map<Path, Run> out = new java.util.LinkedHashMap<>();
         if (executable.isEmpty()) {
-            return new Run(false, "rpmlint is not on the PATH (Fedora: dnf install rpmlint; Debian: apt-get install rpmlint)",
-                    List.of());
+            files.keySet().forEach(f -> out.put(f, new Run(false, "rpmlint is not on the PATH (Fedora: dnf install"
+                    + " rpmlint; Debian: apt-get install rpmlint)", List.of())));
+            return out;
         }
-        Tools.Result r = Tools.run(List.of(executable.get().toString(), "-c", config.toString(), file.toString()),
-                null, Map.of());
-        List<Message> messages = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(List.of(executable.get().toString(), "-c", config.toString()));
+        files.keySet().forEach(f -> cmd.add(f.toString()));
+        Tools.Result r = Tools.run(cmd, null, Map.of());
+        if (!r.stdout().contains("checked;")) {
+            String why = "rpmlint exited " + r.exitCode() + " without a report" + Tools.tail(": ", r.stderr(), 5);
+            files.keySet().forEach(f -> out.put(f, new Run(false, why, List.of())));
+            return out;
+        }
+        Map<String, Path> byPrefix = new java.util.HashMap<>();
+        files.forEach((f, prefix) -> byPrefix.put(prefix, f));
+        Map<Path, List<Message>> messages = new java.util.LinkedHashMap<>();
+        files.keySet().forEach(f -> messages.put(f, new ArrayList<>()));
+        Path first = files.keySet().iterator().next();
         for (String line : r.stdout().split("\n")) {
             Matcher m = LINE.matcher(line.strip());
             if (m.matches()) {
-                messages.add(new Message(m.group(2), m.group(3), (m.group(1) + ": " + m.group(3) + m.group(4)).strip()));
+                String prefix = m.group(1).replaceFirst(":\\d+$", "");
+                Path f = byPrefix.getOrDefault(prefix, first);
+                messages.get(f).add(new Message(m.group(2), m.group(3), (m.group(1) + ": " + m.group(3) + m.group(4)).strip()));
             }
         }
-        boolean summary = r.stdout().contains("checked;");
-        if (!summary) {
-            return new Run(false, "rpmlint exited " + r.exitCode() + " without a report"
-                    + Tools.tail(": ", r.stderr(), 5), List.of());
-        }
-        return new Run(true, "", messages);
+        messages.forEach((f, ms) -> out.put(f, new Run(true, "", List.copyOf(ms))));
+        return out;
     }
 
     /** Writes the config into {@code dir} and returns its path. */

@@ -172,7 +172,7 @@ public final class Review {
         List<Path> found = new ArrayList<>();
         RpmPayload.forEach(pkg, (path, mode, size, in) -> {
             String name = path.substring(path.lastIndexOf('/') + 1);
-            if (name.endsWith(".spec") && path.lastIndexOf('/') == 0 && name.matches("[A-Za-z0-9._+-]+")) {
+            if (name.endsWith(".spec") && path.replaceFirst("^/", "").indexOf('/') < 0 && name.matches("[A-Za-z0-9._+-]+")) {
                 Files.createDirectories(dir);
                 Path target = dir.resolve(name);
                 Files.write(target, in.readAllBytes());

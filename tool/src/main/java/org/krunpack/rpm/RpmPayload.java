@@ -17,7 +17,8 @@ import java.nio.file.Path;
 /**
  * Reads an RPM's cpio payload (gzip, xz, lzma, bzip2 or zstd compressed) with Commons Compress.
  * The stripped "07070X" format rpm uses for files of 4 GiB or more is recognised and reported as
- * unsupported.
+ * unsupported. Entry names match the header's file list: absolute for binary packages, bare file
+ * names for source packages.
  */
 public final class RpmPayload {
     private RpmPayload() {
@@ -52,9 +53,7 @@ public final class RpmPayload {
                     while ((e = cpio.getNextCPIOEntry()) != null) {
                         String name = e.getName();
                         if (name.startsWith("./")) {
-                            name = name.substring(1);
-                        } else if (!name.startsWith("/")) {
-                            name = "/" + name;
+                            name = name.substring(1); // binary packages: "./usr/lib64/x" -> "/usr/lib64/x"
                         }
                         visitor.visit(name, e.getMode(), e.getSize(), cpio);
                     }

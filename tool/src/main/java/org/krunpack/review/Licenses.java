@@ -91,9 +91,19 @@ public final class Licenses {
         Parser p = new Parser(tokens, problems, ids);
         p.expr();
         if (problems.isEmpty() && p.i < tokens.size()) {
-            problems.add("unexpected '" + tokens.get(p.i) + "' in licence expression");
+            problems.add(unexpected(tokens.get(p.i)));
         }
         return new Result(problems, ids);
+    }
+
+    private static String unexpected(String tok) {
+        if (tok.equalsIgnoreCase("and") || tok.equalsIgnoreCase("or") || tok.equalsIgnoreCase("with")) {
+            if (!tok.equals(tok.toUpperCase(java.util.Locale.ROOT))) {
+                return "'" + tok + "' is not an SPDX operator (write it upper-case: "
+                        + tok.toUpperCase(java.util.Locale.ROOT) + ")";
+            }
+        }
+        return "unexpected '" + tok + "' in licence expression";
     }
 
     private final class Parser {
@@ -146,13 +156,9 @@ public final class Licenses {
                 i++;
                 return;
             }
-            if (tok.equals(")") || tok.equals("AND") || tok.equals("OR") || tok.equals("WITH")) {
-                problems.add("unexpected '" + tok + "' in licence expression");
-                return;
-            }
-            if (tok.equalsIgnoreCase("and") || tok.equalsIgnoreCase("or") || tok.equalsIgnoreCase("with")) {
-                problems.add("'" + tok + "' is not an SPDX operator (write it upper-case: "
-                        + tok.toUpperCase(java.util.Locale.ROOT) + ")");
+            if (tok.equals(")") || tok.equalsIgnoreCase("AND") || tok.equalsIgnoreCase("OR")
+                    || tok.equalsIgnoreCase("WITH")) {
+                problems.add(unexpected(tok));
                 return;
             }
             i++;

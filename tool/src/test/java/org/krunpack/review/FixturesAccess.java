@@ -20,4 +20,9 @@ public final class FixturesAccess {
         out.addAll(b.rpms());
         return out;
     }
+
+    /** The GOOD libkrunfw spec text. */
+    public static String goodSpec() {
+        return Fixtures.GOOD_SPEC;
+    }
 }

@@ -19,6 +19,7 @@ final class SpecChecks {
                     + "|^\\s*make\\b|%\\{?__make\\}?|\\$\\(CC\\)|\\$CC\\b");
     private static final Pattern USES_CARGO = Pattern.compile("%\\{?cargo_|\\bcargo\\s");
     private static final Pattern KERNEL_TARBALL = Pattern.compile("(^|/)linux-[0-9][^/]*\\.tar\\.(xz|gz|bz2)$");
+    private static final Pattern FIXME_LINE = Pattern.compile("^#\\s*FIXME\\s+SHA(?:512|256)\\s*\\((.+?)\\)");
     private static final Pattern SOURCES_LINE = Pattern.compile("^(SHA512|SHA256)\\s*\\((.+)\\)\\s*=\\s*([0-9a-fA-F]+)$");
 
     private final SpecFile spec;
@@ -168,25 +169,38 @@ final class SpecChecks {
 
     private void sourcesChecksum() {
         Path dir = spec.path().toAbsolutePath().getParent();
+        String specBase = spec.path().getFileName().toString().replaceFirst("\\.spec$", "");
         Path sources = dir == null ? null : dir.resolve("sources");
+        if (sources != null && !Files.isRegularFile(sources)) {
+            sources = dir.resolve(specBase + ".sources"); // several specs in one directory (krunpack's rpm/)
+        }
         if (sources == null || !Files.isRegularFile(sources)) {
-            add(Finding.notEvaluated(Check.SOURCES_CHECKSUM, subject, "no 'sources' file next to the spec"));
+            add(Finding.notEvaluated(Check.SOURCES_CHECKSUM, subject, "no 'sources' (or " + specBase
+                    + ".sources) file next to the spec"));
             return;
         }
+        String sourcesName = sources.getFileName().toString();
         List<String> problems = new ArrayList<>();
         List<String> good = new ArrayList<>();
         List<String> listed = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
         int missing = 0;
         try {
             List<String> lines = Files.readAllLines(sources);
             for (int i = 0; i < lines.size(); i++) {
                 String l = lines.get(i).strip();
-                if (l.isEmpty()) {
+                Matcher fixme = FIXME_LINE.matcher(l);
+                if (fixme.find()) {
+                    listed.add(fixme.group(1));
+                    unknown.add(sourcesName + ":" + (i + 1) + ": " + fixme.group(1) + " has no digest yet (FIXME)");
+                    continue;
+                }
+                if (l.isEmpty() || l.startsWith("#")) {
                     continue;
                 }
                 Matcher m = SOURCES_LINE.matcher(l);
                 if (!m.matches()) {
-                    problems.add("sources:" + (i + 1) + ": not 'SHA512 (file) = hex': " + l);
+                    problems.add(sourcesName + ":" + (i + 1) + ": not 'SHA512 (file) = hex': " + l);
                     continue;
                 }
                 String file = m.group(2);
@@ -198,9 +212,9 @@ final class SpecChecks {
                 }
                 String actual = m.group(1).equals("SHA512") ? Digests.sha512(local) : Digests.sha256(local);
                 if (actual.equalsIgnoreCase(m.group(3))) {
-                    good.add("sources:" + (i + 1) + ": " + file + " matches");
+                    good.add(sourcesName + ":" + (i + 1) + ": " + file + " matches");
                 } else {
-                    problems.add("sources:" + (i + 1) + ": " + file + " has " + m.group(1) + " " + actual
+                    problems.add(sourcesName + ":" + (i + 1) + ": " + file + " has " + m.group(1) + " " + actual
                             + ", the sources file says " + m.group(3));
                 }
             }
@@ -211,15 +225,19 @@ final class SpecChecks {
             if (t.name().startsWith("source") && spec.expand(t.value()).contains("://")) {
                 String base = spec.expand(basename(t.value()));
                 if (!base.contains("%") && !listed.contains(base)) {
-                    problems.add(spec.at(t.line()) + " -> " + base + " is not listed in 'sources'");
+                    problems.add(spec.at(t.line()) + " -> " + base + " is not listed in " + sourcesName);
                 }
             }
         }
         if (!problems.isEmpty()) {
             add(Finding.fail(Check.SOURCES_CHECKSUM, subject, "'sources' does not match", problems));
+        } else if (!unknown.isEmpty()) {
+            add(new Finding(Check.SOURCES_CHECKSUM, subject, Verdict.NOT_EVALUATED,
+                    unknown.size() + " digests unknown" + (good.isEmpty() ? "" : ", " + good.size() + " match"), unknown));
         } else if (good.isEmpty()) {
             add(Finding.notEvaluated(Check.SOURCES_CHECKSUM, subject,
-                    "none of the " + missing + " files in 'sources' is present locally to compare"));
+                    missing == 0 ? sourcesName + " lists no digest yet" : "none of the " + missing + " files in "
+                            + sourcesName + " is present locally to compare"));
         } else {
             add(Finding.pass(Check.SOURCES_CHECKSUM, subject, good.size() + " checked"
                     + (missing > 0 ? ", " + missing + " not present locally" : ""), good));

@@ -185,4 +185,38 @@ class SpecChecksTest {
         assertThat(s.commentAbove(s.tag("exclusivearch").orElseThrow().line()))
                 .containsExactly("# Upstream only supports these architectures.");
     }
+
+    @Test
+    void sourcesChecksumMatchesMismatchesAndFixmes(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String spec = """
+                Name:           foo
+                Version:        1.0
+                Source0:        https://example.org/foo-%{version}.tar.gz
+                Source1:        https://example.org/bar-%{version}.tar.gz
+                """;
+        java.nio.file.Files.writeString(dir.resolve("foo-1.0.tar.gz"), "foo");
+        java.nio.file.Files.writeString(dir.resolve("bar-1.0.tar.gz"), "bar");
+        String foo = org.krunpack.core.Digests.sha512("foo".getBytes());
+        String bar = org.krunpack.core.Digests.sha512("bar".getBytes());
+        java.util.function.Function<String, Finding> run = sources -> {
+            try {
+                java.nio.file.Files.writeString(dir.resolve("foo.sources"), sources);
+                Path p = dir.resolve("foo.spec");
+                java.nio.file.Files.writeString(p, spec);
+                return new SpecChecks(SpecFile.read(p), "foo.spec", Licenses.fedora(), Optional.empty()).run().stream()
+                        .filter(f -> f.check() == Check.SOURCES_CHECKSUM).findFirst().orElseThrow();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        assertThat(run.apply("SHA512 (foo-1.0.tar.gz) = " + foo + "\nSHA512 (bar-1.0.tar.gz) = " + bar + "\n").verdict())
+                .isEqualTo(Verdict.PASS);
+        Finding bad = run.apply("SHA512 (foo-1.0.tar.gz) = " + bar + "\nSHA512 (bar-1.0.tar.gz) = " + bar + "\n");
+        assertThat(bad.verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(bad.evidence()).singleElement().asString().startsWith("foo.sources:1: foo-1.0.tar.gz has SHA512");
+        Finding unlisted = run.apply("SHA512 (foo-1.0.tar.gz) = " + foo + "\n");
+        assertThat(unlisted.evidence()).singleElement().asString().contains("bar-1.0.tar.gz is not listed in foo.sources");
+        assertThat(run.apply("# FIXME SHA512 (foo-1.0.tar.gz): digest unknown\nSHA512 (bar-1.0.tar.gz) = " + bar + "\n")
+                .verdict()).isEqualTo(Verdict.NOT_EVALUATED);
+    }
 }

@@ -78,7 +78,7 @@ public enum Check {
     NO_KERNEL_PROVIDES("krun.no-kernel-provides", Level.MUST, Group.KRUN, "one-kernel exemption (libkrunfw review, 2022)",
             "no Provides whose name starts with 'kernel'"),
     SHARED_OBJECT("krun.shared-object", Level.MUST, Group.KRUN, "one-kernel exemption (libkrunfw review, 2022)",
-            "the library is an ELF shared object (ET_DYN) whose SONAME is libkrunfw[-variant].so.<ABI>"),
+            "the library is an ELF shared object (ET_DYN) with SONAME libkrunfw[-variant].so.<ABI>, exporting krunfw_get_kernel"),
     NOT_BOOTABLE("krun.not-bootable", Level.MUST, Group.KRUN, "one-kernel exemption (libkrunfw review, 2022)",
             "no file a boot loader accepts: bzImage, PE/EFI stub, UKI, multiboot(2), ELF kernel image"),
     BUNDLE_CONTRACT("krun.bundle-contract", Level.MUST, Group.KRUN, "bundle contract (domain.md section 3)",

@@ -110,6 +110,30 @@ final class MiniElf {
         return new String(data, (int) off, end - (int) off, StandardCharsets.ISO_8859_1);
     }
 
+    /** True when the dynamic string table (.dynstr) holds {@code symbol} as a whole string. */
+    boolean dynamicStringsContain(byte[] data, String symbol) {
+        Optional<Section> dynstr = section(".dynstr");
+        if (dynstr.isEmpty()) {
+            return false;
+        }
+        long off = dynstr.get().offset();
+        long end = Math.min(data.length, off + dynstr.get().size());
+        byte[] needle = symbol.getBytes(StandardCharsets.ISO_8859_1);
+        for (long p = off; p + needle.length < end; p++) {
+            if (p != off && data[(int) p - 1] != 0) {
+                continue;
+            }
+            boolean match = data[(int) p + needle.length] == 0;
+            for (int i = 0; match && i < needle.length; i++) {
+                match = data[(int) p + i] == needle[i];
+            }
+            if (match) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     Optional<Section> section(String name) {
         return sections.stream().filter(s -> s.name().equals(name)).findFirst();
     }

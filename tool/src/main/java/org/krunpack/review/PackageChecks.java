@@ -220,8 +220,10 @@ final class PackageChecks {
                 String file = c.path().substring(c.path().lastIndexOf('/') + 1);
                 if (!SONAME.matcher(so).matches() || !file.startsWith(so)) {
                     soBad.add(c.path() + " -> SONAME " + so + " does not match libkrunfw[-variant].so.<ABI> and the file name");
+                } else if (!elf.get().dynamicStringsContain(c.whole(), "krunfw_get_kernel")) {
+                    soBad.add(c.path() + " -> exports no krunfw_get_kernel: it does not hold a kernel bundle");
                 } else {
-                    soGood.add(c.path() + " -> ET_DYN, SONAME " + so);
+                    soGood.add(c.path() + " -> ET_DYN, SONAME " + so + ", exports krunfw_get_kernel");
                 }
             }
         }

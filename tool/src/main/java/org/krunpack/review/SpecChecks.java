@@ -352,17 +352,22 @@ final class SpecChecks {
     }
 
     private boolean buildText(Pattern p) {
+        return buildLine(p).isPresent();
+    }
+
+    /** The first line of %prep/%build/%install/%check matching {@code p}. */
+    private Optional<Integer> buildLine(Pattern p) {
         for (String kind : List.of("prep", "build", "install", "check")) {
             for (SpecFile.Section s : spec.sections(kind)) {
                 for (int n = s.startLine() + 1; n <= s.endLine(); n++) {
                     String l = spec.line(n);
                     if (!l.strip().startsWith("#") && p.matcher(l).find()) {
-                        return true;
+                        return Optional.of(n);
                     }
                 }
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     private List<SpecFile.Tag> buildRequires() {
@@ -378,7 +383,7 @@ final class SpecChecks {
                 .filter(t -> t.value().matches("(?s).*(^|[\\s,])gcc(-c\\+\\+)?([\\s,]|$).*")).findFirst();
         add(gcc.isPresent() ? Finding.pass(Check.BUILDREQUIRES_GCC, subject, "BuildRequires gcc", ev(gcc.get().line()))
                 : Finding.fail(Check.BUILDREQUIRES_GCC, subject, "the build compiles C but gcc is not in BuildRequires",
-                List.of()));
+                List.of(spec.at(buildLine(USES_C).orElseThrow()) + " -> compiles C")));
     }
 
     /** %files sections with the full package name each belongs to. */

@@ -101,7 +101,20 @@ class ReviewFixturesTest {
                 mutant("generic.global-not-define", "%define",
                         s -> s.replace("%global kver", "%define kver")),
                 mutant("c.devel-isa-requires", "-devel without %{?_isa}",
-                        s -> s.replace("Requires:       %{name}%{?_isa} =", "Requires:       %{name} =")));
+                        s -> s.replace("Requires:       %{name}%{?_isa} =", "Requires:       %{name} =")),
+                mutant("krun.no-kernel-provides", "a kernel Provides",
+                        s -> s.replace("ExclusiveArch:  x86_64", "ExclusiveArch:  x86_64\nProvides:       kernel-krun = %{kver}")),
+                mutant("krun.exemption-comment", "no exemption comment",
+                        s -> s.replace("# Fedora allows one kernel package. This kernel can't be used for booting a\n"
+                                + "# physical machine and, bundled in a dynamic library, it can not be mistaken\n"
+                                + "# for a regular kernel: the one-kernel exemption granted to libkrunfw.\n", "")),
+                mutant("c.buildrequires-gcc", "C without BuildRequires: gcc",
+                        s -> s.replace("BuildRequires:  gcc\n", "")),
+                mutant("generic.exclusivearch-comment", "ExclusiveArch without a reason",
+                        s -> s.replace("# libkrun, the only consumer, supports these architectures only.\n", "")),
+                mutant("krun.shared-object", "a library without the bundle's functions",
+                        s -> s.replace("-o libkrunfw.so.%{version} lib.c", "-o libkrunfw.so.%{version} lib.c"
+                                + " -Dkrunfw_get_kernel=other_name")));
     }
 
     private static Arguments mutant(String id, String what, UnaryOperator<String> edit) {

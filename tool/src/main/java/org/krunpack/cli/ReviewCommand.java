@@ -20,7 +20,10 @@ public final class ReviewCommand extends BaseCommand {
             description = "Spec files, SRPMs, binary RPMs or directories holding them.")
     List<Path> paths;
 
-    /** The bundle-contract check (verify-lib); null until the pipeline wires it. */
+    /**
+     * The bundle-contract check (verify-lib). Null until the lead wires {@code org.krunpack.verify}
+     * here; while null, krun.bundle-contract is reported as not evaluated ([?]), never as a pass.
+     */
     static BundleContractCheck bundleContract = null;
 
     @Override

@@ -4,6 +4,7 @@ import org.krunpack.core.ExitCode;
 import org.krunpack.review.BundleContractCheck;
 import org.krunpack.review.Review;
 import org.krunpack.review.ReviewReport;
+import org.krunpack.verify.LibraryVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -11,7 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** {@code krunpack review PATH...}: a Fedora package review of specs, SRPMs and RPMs. */
-@Command(name = "review",
+@Command(name = "review", mixinStandardHelpOptions = true,
         description = {"Review spec files, SRPMs and binary RPMs (or directories of them) against Fedora's"
                 + " packaging guidelines, rpmlint and libkrunfw's one-kernel exemption.",
                 "Exits 1 when a MUST item fails."})
@@ -20,11 +21,9 @@ public final class ReviewCommand extends BaseCommand {
             description = "Spec files, SRPMs, binary RPMs or directories holding them.")
     List<Path> paths;
 
-    /**
-     * The bundle-contract check (verify-lib). Null until the lead wires {@code org.krunpack.verify}
-     * here; while null, krun.bundle-contract is reported as not evaluated ([?]), never as a pass.
-     */
-    static BundleContractCheck bundleContract = null;
+    /** The bundle-contract check: verify-lib's ELF checks and dlopen calls on the packaged library. */
+    static BundleContractCheck bundleContract = library -> LibraryVerifier.verify(library, null).failures().stream()
+            .map(c -> new BundleContractCheck.Problem(c.name(), c.evidence())).toList();
 
     @Override
     public Integer call() {

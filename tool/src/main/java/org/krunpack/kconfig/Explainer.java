@@ -49,7 +49,7 @@ public final class Explainer {
                     continue;
                 }
                 if (dep.expr().eval(values) == Expr.N) {
-                    failing.add(dep.origin() + ": " + dep.text() + " — " + String.join(", ", dep.expr().culprits(values)));
+                    failing.add(unmet(dep));
                 }
             }
             if (failing.isEmpty()) {
@@ -59,7 +59,7 @@ public final class Explainer {
             }
         }
         if (!someMet) {
-            return "unmet dependency: " + String.join(" | ", unmet);
+            return "unmet dependency: " + String.join("; or, for its other definition: ", unmet);
         }
         boolean anyPrompt = defs.stream().anyMatch(KconfigTree.Definition::prompt);
         if (!anyPrompt) {
@@ -70,12 +70,11 @@ public final class Explainer {
         for (KconfigTree.Definition d : defs) {
             if (d.prompt() && d.promptIf() != null && d.promptIf().expr() != null
                     && d.promptIf().expr().eval(values) == Expr.N) {
-                hidden.add(d.promptIf().origin() + ": " + d.promptIf().text() + " — "
-                        + String.join(", ", d.promptIf().expr().culprits(values)));
+                hidden.add(unmet(d.promptIf()));
             }
         }
         if (hidden.size() == defs.stream().filter(KconfigTree.Definition::prompt).count()) {
-            return "its prompt is hidden: " + String.join(" | ", hidden) + selectors(symbol);
+            return "its prompt is hidden: " + String.join("; ", hidden) + selectors(symbol);
         }
         if ("m".equals(requested.value()) && !"y".equals(values.apply("MODULES"))) {
             return "m needs CONFIG_MODULES=y, which is off: Kconfig builds it in (y) or drops it";
@@ -93,6 +92,11 @@ public final class Explainer {
         }
         return "its dependencies are met and it has a prompt, yet Kconfig did not keep it: check its"
                 + " type and range (" + defs.get(0).where() + ") and make.log";
+    }
+
+    /** {@code depends on SMP (init/Kconfig:1187) is not met: SMP=n}. */
+    private String unmet(KconfigTree.Dep dep) {
+        return dep.describe() + " is not met: " + String.join(", ", dep.expr().culprits(values));
     }
 
     private String forcedOn(String symbol) {

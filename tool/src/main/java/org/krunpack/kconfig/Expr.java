@@ -54,14 +54,14 @@ public sealed interface Expr {
     record And(Expr left, Expr right) implements Expr {
         @Override
         public String toString() {
-            return wrap(left, this) + " && " + wrap(right, this);
+            return wrap(left, this) + " && " + (right instanceof And ? "(" + right + ")" : wrap(right, this));
         }
     }
 
     record Or(Expr left, Expr right) implements Expr {
         @Override
         public String toString() {
-            return wrap(left, this) + " || " + wrap(right, this);
+            return wrap(left, this) + " || " + (right instanceof Or ? "(" + right + ")" : wrap(right, this));
         }
     }
 

@@ -126,7 +126,7 @@ public final class ExprParser {
                 i = j + 1;
             } else if (s.startsWith("$(", i)) {
                 int depth = 0;
-                int j = i;
+                int j = i + 1;
                 do {
                     char d = s.charAt(j);
                     if (d == '(') {

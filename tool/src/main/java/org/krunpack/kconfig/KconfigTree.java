@@ -24,11 +24,17 @@ public final class KconfigTree {
     /**
      * One dependency clause a definition is subject to.
      *
-     * @param text   the expression as written
-     * @param expr   the parsed expression (null when krunpack could not parse it)
-     * @param origin where it comes from, e.g. {@code depends on (drivers/pci/Kconfig:12)}
+     * @param kind  what kind of clause: {@code depends on}, {@code inside if},
+     *              {@code inside menu "X" depends on}, {@code prompt visible if}, ...
+     * @param text  the expression as written
+     * @param expr  the parsed expression (null when krunpack could not parse it)
+     * @param where file:line of the clause
      */
-    public record Dep(String text, Expr expr, String origin) {
+    public record Dep(String kind, String text, Expr expr, String where) {
+        /** {@code depends on PCI && X86 (drivers/foo/Kconfig:12)}. */
+        public String describe() {
+            return kind + " " + text + " (" + where + ")";
+        }
     }
 
     /**
@@ -225,7 +231,7 @@ public final class KconfigTree {
                 case "if" -> {
                     finish();
                     Frame f = new Frame("if");
-                    f.deps.add(dep(rest, "inside 'if " + rest + "' (" + where + ")"));
+                    f.deps.add(dep(rest, "inside if", where));
                     frames.push(f);
                 }
                 case "endif", "endmenu", "endchoice" -> {
@@ -263,10 +269,10 @@ public final class KconfigTree {
                     String e = rest.substring(2).strip();
                     String what = f.kind.equals("choice") ? "inside a choice that depends on"
                             : f.kind.startsWith("menu") ? "inside " + f.kind + " that depends on" : "depends on";
-                    f.deps.add(dep(e, what + " (" + where + ")"));
+                    f.deps.add(dep(e, what, where));
                 } else if (kw.equals("visible") && rest.startsWith("if")) {
                     String e = rest.substring(2).strip();
-                    f.deps.add(dep(e, "inside " + f.kind + " visible if (" + where + ")"));
+                    f.deps.add(dep(e, "inside " + f.kind + " visible if", where));
                 }
                 return;
             }
@@ -284,13 +290,13 @@ public final class KconfigTree {
                 case "prompt" -> prompt(e, rest, where);
                 case "depends" -> {
                     if (rest.startsWith("on")) {
-                        e.deps.add(dep(rest.substring(2).strip(), "depends on (" + where + ")"));
+                        e.deps.add(dep(rest.substring(2).strip(), "depends on", where));
                     }
                 }
                 case "select", "imply" -> {
                     Matcher m = IF_TAIL.matcher(rest);
                     String target = m.matches() ? m.group(1).strip() : rest;
-                    Dep cond = m.matches() ? dep(m.group(2), "if (" + where + ")") : null;
+                    Dep cond = m.matches() ? dep(m.group(2), "select if", where) : null;
                     selectedBy.computeIfAbsent(target, k -> new ArrayList<>())
                             .add(new Select(e.symbol, target, cond, where, kw.equals("imply")));
                 }
@@ -307,7 +313,7 @@ public final class KconfigTree {
             if (q.lookingAt()) {
                 String tail = rest.substring(q.end()).strip();
                 if (tail.startsWith("if ") || tail.startsWith("if\t")) {
-                    e.promptIf = dep(tail.substring(2).strip(), "prompt visible if (" + where + ")");
+                    e.promptIf = dep(tail.substring(2).strip(), "prompt visible if", where);
                 }
             }
         }
@@ -323,12 +329,13 @@ public final class KconfigTree {
             current = null;
         }
 
-        private Dep dep(String text, String origin) {
+        private Dep dep(String raw, String kind, String where) {
+            String text = raw.strip().replaceAll("\\s+", " ");
             try {
-                return new Dep(text, ExprParser.parse(text), origin);
+                return new Dep(kind, text, ExprParser.parse(text), where);
             } catch (IllegalArgumentException ex) {
-                problems.add(origin + ": cannot parse '" + text + "': " + ex.getMessage());
-                return new Dep(text, null, origin);
+                problems.add(where + ": cannot parse '" + text + "': " + ex.getMessage());
+                return new Dep(kind, text, null, where);
             }
         }
 

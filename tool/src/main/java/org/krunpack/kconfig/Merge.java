@@ -42,8 +42,17 @@ public record Merge(List<Fragment> fragments, List<ConfigEntry> entries, List<Re
         }
         sb.append("# ").append(entries.size()).append(" options, ").append(redefinitions.size())
                 .append(redefinitions.size() == 1 ? " redefinition" : " redefinitions").append(".\n");
+        Map<String, List<String>> overridden = new LinkedHashMap<>();
+        for (Redefinition r : redefinitions) {
+            overridden.computeIfAbsent(r.symbol(), k -> new ArrayList<>()).add(r.earlier().where());
+        }
         for (ConfigEntry e : entries) {
-            sb.append('\n').append("# from ").append(e.where()).append('\n');
+            sb.append('\n').append("# from ").append(e.where());
+            List<String> earlier = overridden.get(e.symbol());
+            if (earlier != null) {
+                sb.append(" (overrides ").append(String.join(", ", earlier)).append(')');
+            }
+            sb.append('\n');
             if (e.exemptReason() != null) {
                 sb.append("# krunpack-exempt: ").append(e.exemptReason()).append('\n');
             }

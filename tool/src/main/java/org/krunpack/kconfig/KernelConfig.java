@@ -142,8 +142,8 @@ public final class KernelConfig {
     private static ConfigReport verify(Path tree, Arch arch, String version, String mode, List<String> inputs,
                                        boolean strict, Merge merge, List<String> warnings, List<String> newSymbols) {
         Map<String, String> effective = Fragment.readEffective(tree.resolve(".config"));
-        KconfigTree kconfig = KconfigTree.read(tree, KconfigTree.srcArch(arch.kernelArch()));
-        List<OptionResult> options = Verifier.verify(merge.entries(), effective, kconfig);
+        List<OptionResult> options = Verifier.verify(merge.entries(), effective,
+                () -> KconfigTree.read(tree, KconfigTree.srcArch(arch.kernelArch())));
         return new ConfigReport(mode, tree, version, arch, inputs, strict, merge.redefinitions(), options,
                 newSymbols, warnings, List.of());
     }

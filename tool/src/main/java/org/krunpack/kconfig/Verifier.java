@@ -3,6 +3,7 @@ package org.krunpack.kconfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Compares what was requested with what Kconfig resolved, per symbol: a requested y/m/value
@@ -15,7 +16,16 @@ public final class Verifier {
 
     public static List<OptionResult> verify(List<ConfigEntry> requested, Map<String, String> effective,
                                             KconfigTree tree) {
-        Explainer explainer = new Explainer(tree, effective);
+        return verify(requested, effective, () -> tree);
+    }
+
+    /**
+     * As above, reading the tree's Kconfig files (a second or more on a real tree) only when an
+     * option needs explaining.
+     */
+    public static List<OptionResult> verify(List<ConfigEntry> requested, Map<String, String> effective,
+                                            Supplier<KconfigTree> tree) {
+        Explainer[] explainer = new Explainer[1];
         List<OptionResult> out = new ArrayList<>();
         for (ConfigEntry r : requested) {
             String eff = effective.get(r.symbol());
@@ -28,7 +38,13 @@ public final class Verifier {
             } else {
                 status = OptionResult.Status.CHANGED;
             }
-            String reason = status == OptionResult.Status.KEPT ? null : explainer.explain(r);
+            String reason = null;
+            if (status != OptionResult.Status.KEPT) {
+                if (explainer[0] == null) {
+                    explainer[0] = new Explainer(tree.get(), effective);
+                }
+                reason = explainer[0].explain(r);
+            }
             out.add(new OptionResult(r.symbol(), r.value(), effN, status, r.where(), reason, r.exemptReason()));
         }
         return out;

@@ -3,6 +3,8 @@ package org.krunpack.cli;
 import org.krunpack.core.KrunpackException;
 import org.krunpack.kconfig.ConfigInput;
 import org.krunpack.kconfig.ConfigReport;
+import org.krunpack.kconfig.FeatureManifest;
+import org.krunpack.kconfig.Fragment;
 import org.krunpack.kconfig.KernelConfig;
 import org.krunpack.project.Project;
 import picocli.CommandLine.Command;
@@ -10,6 +12,8 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@code krunpack config}: merge, resolve and verify the kernel config on a prepared tree. */
 @Command(name = "config",
@@ -31,11 +35,37 @@ public final class ConfigCommand extends BaseCommand {
     public Integer call() {
         Project project = project();
         ConfigInput input = input(project, strict);
+        checkFeatures(project, input);
         Path dir = tree != null ? tree : defaultTree(project, outDir);
         log().println("config: resolving with the Kconfig of " + dir);
         log().flush();
         ConfigReport report = KernelConfig.run(dir, project.arch(), input, outDir);
         return report(report);
+    }
+
+    /**
+     * Validates the feature manifest (config.features) before anything runs: structural problems are
+     * usage errors; options the fragments do not request are printed as warnings.
+     */
+    private void checkFeatures(Project project, ConfigInput input) {
+        Path features = project.config().features();
+        if (features == null) {
+            return;
+        }
+        FeatureManifest manifest = FeatureManifest.load(features);
+        if (input instanceof ConfigInput.Fragments f) {
+            List<Fragment> fragments = new ArrayList<>();
+            try {
+                for (Path p : f.files()) {
+                    fragments.add(Fragment.read(p, p.getFileName().toString()));
+                }
+            } catch (KrunpackException e) {
+                return; // the config step reports every bad fragment line at once
+            }
+            for (String w : manifest.warningsAgainst(fragments)) {
+                log().println("warning: " + w);
+            }
+        }
     }
 
     /** The config input the project file asks for; {@code strict} adds to config.strict. */

@@ -68,6 +68,26 @@ class ConfigCommandTest {
     }
 
     @Test
+    void a_bad_feature_manifest_is_a_usage_error_and_unknown_options_are_warnings(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.config"), "CONFIG_A=y\n");
+        Path project = project(dir, "a.config");
+        Files.writeString(project, Files.readString(project) + "  features: features.yaml\n");
+        Files.writeString(dir.resolve("features.yaml"), "features:\n  a: {options: [A], probe: {kind: nope, value: x}}\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertThat(run(out, err, "config", "-c", project.toString(), "--tree", dir.toString(),
+                "--out", dir.resolve("out").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("features.a.probe.kind: 'nope' is not one of");
+
+        Files.writeString(dir.resolve("features.yaml"), "features:\n  b: {options: [B], probe: {kind: file, value: /b}}\n");
+        out = new StringWriter();
+        err = new StringWriter();
+        assertThat(run(out, err, "config", "-c", project.toString(), "--tree", dir.toString(),
+                "--out", dir.resolve("out").toString())).isEqualTo(2); // not a kernel tree
+        assertThat(out.toString()).contains("warning: features.yaml: features.b: CONFIG_B is not set by any fragment");
+    }
+
+    @Test
     void a_directory_that_is_not_a_kernel_tree_is_refused(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("a.config"), "CONFIG_A=y\n");
         Path project = project(dir, "a.config");

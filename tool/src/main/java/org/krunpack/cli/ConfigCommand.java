@@ -1,13 +1,104 @@
 package org.krunpack.cli;
 
 import org.krunpack.core.KrunpackException;
+import org.krunpack.kconfig.ConfigInput;
+import org.krunpack.kconfig.ConfigReport;
+import org.krunpack.kconfig.FeatureManifest;
+import org.krunpack.kconfig.Fragment;
+import org.krunpack.kconfig.KernelConfig;
+import org.krunpack.project.Project;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code krunpack config}: not implemented yet. */
-@Command(name = "config", description = "Not implemented yet.")
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code krunpack config}: merge, resolve and verify the kernel config on a prepared tree. */
+@Command(name = "config",
+        description = {
+                "Merge the project's Kconfig fragments (later wins; redefinitions reported) or take its full",
+                "config, resolve it with the kernel tree's own Kconfig, and verify every requested option:",
+                "dropped or changed options (with the reason read from the tree's Kconfig), unanswered new",
+                "symbols and Kconfig warnings fail the step (exit 1) unless exempted with a written reason.",
+                "Writes <out>/config/{config,merged.config,report.txt,report.json,make.log}."})
 public final class ConfigCommand extends BaseCommand {
+    @Option(names = "--tree", paramLabel = "DIR",
+            description = "A prepared kernel tree (default: <out>/tree/linux-<kernel.version>, made by the pipeline).")
+    Path tree;
+
+    @Option(names = "--strict", description = "Fail when a fragment redefines a symbol (also: config.strict).")
+    boolean strict;
+
     @Override
     public Integer call() {
-        throw KrunpackException.usage("'config' is not implemented yet");
+        Project project = project();
+        ConfigInput input = input(project, strict);
+        checkFeatures(project, input);
+        Path dir = tree != null ? tree : defaultTree(project, outDir);
+        log().println("config: resolving with the Kconfig of " + dir);
+        log().flush();
+        ConfigReport report = KernelConfig.run(dir, project.arch(), input, outDir);
+        return report(report);
+    }
+
+    /**
+     * Validates the feature manifest (config.features) before anything runs: structural problems are
+     * usage errors; options the fragments do not request are printed as warnings.
+     */
+    private void checkFeatures(Project project, ConfigInput input) {
+        Path features = project.config().features();
+        if (features == null) {
+            return;
+        }
+        FeatureManifest manifest = FeatureManifest.load(features);
+        if (input instanceof ConfigInput.Fragments f) {
+            List<Fragment> fragments = new ArrayList<>();
+            try {
+                for (Path p : f.files()) {
+                    fragments.add(Fragment.read(p, p.getFileName().toString()));
+                }
+            } catch (KrunpackException e) {
+                return; // the config step reports every bad fragment line at once
+            }
+            for (String w : manifest.warningsAgainst(fragments)) {
+                log().println("warning: " + w);
+            }
+        }
+    }
+
+    /** The config input the project file asks for; {@code strict} adds to config.strict. */
+    static ConfigInput input(Project project, boolean strict) {
+        Project.Config c = project.config();
+        if (!c.fragments().isEmpty()) {
+            return ConfigInput.fragments(c.fragments(), strict || c.strict());
+        }
+        if (c.full() != null) {
+            return ConfigInput.full(c.full());
+        }
+        // config.fromRelease: the pipeline resolves the release's config for the arch and variant
+        // and calls KernelConfig.run with ConfigInput.full(path).
+        throw KrunpackException.usage(project.file() + ": config.fromRelease needs the release's config,"
+                + " which 'krunpack pipeline' provides; 'krunpack config' alone takes config.fragments"
+                + " or config.full");
+    }
+
+    /**
+     * Where the pipeline leaves the prepared (extracted, patched) tree: {@code <out>/tree/linux-<version>}.
+     * A missing tree is a usage error saying how to get one.
+     */
+    static Path defaultTree(Project project, Path out) {
+        String version = project.kernelVersion();
+        if (version == null) {
+            throw KrunpackException.usage(project.file() + ": kernel.version is not set, so the default tree"
+                    + " <out>/tree/linux-<kernel.version> is unknown: set it, or pass --tree DIR");
+        }
+        Path dir = out.resolve("tree").resolve("linux-" + version);
+        if (!Files.isDirectory(dir)) {
+            throw KrunpackException.usage("kernel tree " + dir + " not found: prepare it first ('krunpack"
+                    + " pipeline' extracts and patches the sources there), or pass --tree DIR");
+        }
+        return dir;
     }
 }

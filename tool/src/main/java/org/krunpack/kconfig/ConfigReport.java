@@ -1,0 +1,227 @@
+package org.krunpack.kconfig;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.krunpack.core.Artifact;
+import org.krunpack.core.StepResult;
+import org.krunpack.project.Arch;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The config step's result: every requested option with its effective value, each dropped or
+ * changed option with the reason read from the tree's Kconfig, redefinitions between fragments,
+ * unanswered new symbols (full-config mode) and Kconfig's warnings.
+ *
+ * @param mode          "fragments" or "full"
+ * @param tree          the kernel tree
+ * @param kernelVersion the tree's version (from its Makefile)
+ * @param arch          target architecture
+ * @param inputs        fragment names in merge order, or the full config's name
+ * @param strict        redefinitions are errors
+ * @param redefinitions each symbol set again by a later line
+ * @param options       one result per requested symbol, in request order
+ * @param newSymbols    {@code make listnewconfig} lines (full-config mode): symbols the config did not answer
+ * @param warnings      Kconfig's warnings from make's output
+ * @param artifacts     files written (config, merged config, reports)
+ */
+public record ConfigReport(String mode, Path tree, String kernelVersion, Arch arch, List<String> inputs,
+                           boolean strict, List<Redefinition> redefinitions, List<OptionResult> options,
+                           List<String> newSymbols, List<String> warnings, List<Artifact> artifacts)
+        implements StepResult {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public ConfigReport {
+        inputs = List.copyOf(inputs);
+        redefinitions = List.copyOf(redefinitions);
+        options = List.copyOf(options);
+        newSymbols = List.copyOf(newSymbols);
+        warnings = List.copyOf(warnings);
+        artifacts = List.copyOf(artifacts);
+    }
+
+    /** The same report with its artifacts set. */
+    public ConfigReport withArtifacts(List<Artifact> files) {
+        return new ConfigReport(mode, tree, kernelVersion, arch, inputs, strict, redefinitions, options,
+                newSymbols, warnings, files);
+    }
+
+    @Override
+    public String step() {
+        return "config";
+    }
+
+    @Override
+    public boolean ok() {
+        return errors().isEmpty();
+    }
+
+    /** Every reason the step fails, one line each (empty when it passes). */
+    public List<String> errors() {
+        List<String> out = new ArrayList<>();
+        for (OptionResult o : options) {
+            if (o.error()) {
+                out.add(o.describe());
+            }
+        }
+        if (strict) {
+            for (Redefinition r : redefinitions) {
+                out.add(r.describe() + " (strict: fragments must not redefine a symbol)");
+            }
+        }
+        for (String n : newSymbols) {
+            out.add(n + ": new symbol not answered by the config (took its default)");
+        }
+        for (String w : warnings) {
+            out.add("Kconfig warning: " + w);
+        }
+        return out;
+    }
+
+    public long count(OptionResult.Status status) {
+        return options.stream().filter(o -> o.status() == status).count();
+    }
+
+    public long exemptCount() {
+        return options.stream().filter(OptionResult::exempted).count();
+    }
+
+    @Override
+    public List<String> summary() {
+        List<String> lines = new ArrayList<>();
+        lines.add(mode + ": " + String.join(", ", inputs) + " (kernel " + kernelVersion + ", ARCH="
+                + arch.kernelArch() + ")");
+        lines.add(counts());
+        List<String> errors = errors();
+        for (String e : errors) {
+            lines.add("error: " + e);
+        }
+        for (OptionResult o : options) {
+            if (o.exempted()) {
+                lines.add("exempt: " + o.describe());
+            }
+        }
+        if (!strict) {
+            for (Redefinition r : redefinitions) {
+                lines.add("redefined: " + r.describe());
+            }
+        }
+        return lines;
+    }
+
+    private String counts() {
+        return options.size() + " requested: " + count(OptionResult.Status.KEPT) + " kept, "
+                + count(OptionResult.Status.DROPPED) + " dropped, " + count(OptionResult.Status.CHANGED)
+                + " changed (" + exemptCount() + " exempt); " + redefinitions.size() + " redefinitions; "
+                + newSymbols.size() + " new symbols; " + warnings.size() + " Kconfig warnings";
+    }
+
+    /** The text report ({@code report.txt}). */
+    public String text() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("krunpack config report\n");
+        sb.append("result: ").append(ok() ? "ok" : "FAILED").append('\n');
+        sb.append("mode: ").append(mode).append(strict ? " (strict)" : "").append('\n');
+        sb.append("tree: ").append(tree).append(" (kernel ").append(kernelVersion).append(", ARCH=")
+                .append(arch.kernelArch()).append(")\n");
+        sb.append("inputs: ").append(String.join(", ", inputs)).append('\n');
+        sb.append(counts()).append('\n');
+        section(sb, "Errors", errors());
+        List<String> exempt = options.stream().filter(OptionResult::exempted).map(OptionResult::describe).toList();
+        section(sb, "Exempted (dropped or changed, accepted with a written reason)", exempt);
+        section(sb, "Redefinitions (the later line wins)", redefinitions.stream().map(Redefinition::describe).toList());
+        section(sb, "New symbols (make listnewconfig)", newSymbols);
+        section(sb, "Kconfig warnings", warnings);
+        List<String> kept = options.stream().filter(o -> o.status() == OptionResult.Status.KEPT)
+                .map(o -> "CONFIG_" + o.symbol() + "=" + o.effective() + " (" + o.where() + ")").toList();
+        section(sb, "Kept", kept);
+        return sb.toString();
+    }
+
+    private static void section(StringBuilder sb, String title, List<String> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        sb.append('\n').append(title).append(" (").append(lines.size()).append("):\n");
+        for (String l : lines) {
+            sb.append("  ").append(l).append('\n');
+        }
+    }
+
+    @Override
+    public Map<String, Object> details() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("mode", mode);
+        d.put("tree", tree.toString());
+        d.put("kernelVersion", kernelVersion);
+        d.put("arch", arch.rpmName());
+        d.put("inputs", inputs);
+        d.put("strict", strict);
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("requested", options.size());
+        counts.put("kept", count(OptionResult.Status.KEPT));
+        counts.put("dropped", count(OptionResult.Status.DROPPED));
+        counts.put("changed", count(OptionResult.Status.CHANGED));
+        counts.put("exempt", exemptCount());
+        counts.put("redefinitions", redefinitions.size());
+        counts.put("newSymbols", newSymbols.size());
+        counts.put("warnings", warnings.size());
+        d.put("counts", counts);
+        d.put("errors", errors());
+        List<Map<String, Object>> redefs = new ArrayList<>();
+        for (Redefinition r : redefinitions) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("symbol", r.symbol());
+            m.put("earlier", valueAt(r.earlier()));
+            m.put("later", valueAt(r.later()));
+            redefs.add(m);
+        }
+        d.put("redefinitions", redefs);
+        List<Map<String, Object>> opts = new ArrayList<>();
+        for (OptionResult o : options) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("symbol", o.symbol());
+            m.put("requested", o.requested());
+            m.put("effective", o.effective());
+            m.put("status", o.status().name().toLowerCase(java.util.Locale.ROOT));
+            m.put("where", o.where());
+            if (o.reason() != null) {
+                m.put("reason", o.reason());
+            }
+            if (o.exemptReason() != null) {
+                m.put("exempt", o.exemptReason());
+            }
+            opts.add(m);
+        }
+        d.put("options", opts);
+        d.put("newSymbols", newSymbols);
+        d.put("warnings", warnings);
+        return d;
+    }
+
+    private static Map<String, Object> valueAt(ConfigEntry e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("value", e.value());
+        m.put("where", e.where());
+        return m;
+    }
+
+    /** The JSON report ({@code report.json}). */
+    public String json() {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("step", step());
+        doc.put("ok", ok());
+        doc.putAll(details());
+        try {
+            return JSON.writeValueAsString(doc) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise the config report", e);
+        }
+    }
+}

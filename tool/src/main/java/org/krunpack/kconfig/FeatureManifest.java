@@ -1,0 +1,175 @@
+package org.krunpack.kconfig;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.krunpack.core.KrunpackException;
+import org.krunpack.core.Problems;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The feature manifest ({@code kernel-config/features.yaml}): named features a libkrun guest needs,
+ * each with the Kconfig options that provide it and a probe the smoke test runs in the guest.
+ *
+ * <pre>
+ * features:
+ *   ext4: {options: [EXT4_FS], probe: {kind: filesystem, value: ext4}}
+ * </pre>
+ *
+ * @param file     the manifest
+ * @param features in file order
+ */
+public record FeatureManifest(Path file, List<Feature> features) {
+    /** Probe kinds the smoke test knows (see docs/kernel-config.md, "The feature manifest"). */
+    public static final Set<String> PROBE_KINDS = Set.of("virtio", "virtio-driver", "filesystem", "file",
+            "namespaces", "socket");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
+    private static final Pattern SYMBOL = Pattern.compile("[A-Z0-9_]+");
+
+    /**
+     * A named feature.
+     *
+     * @param name    e.g. {@code virtio-blk}
+     * @param options symbols without {@code CONFIG_}, all needed for the feature
+     * @param probe   how the smoke test checks it at run time
+     */
+    public record Feature(String name, List<String> options, Probe probe) {
+    }
+
+    /**
+     * A run-time probe. Kinds: {@code virtio} (a device id bound under /sys/bus/virtio),
+     * {@code virtio-driver} (a driver name under /sys/bus/virtio/drivers), {@code filesystem} (a
+     * name in /proc/filesystems), {@code file} (a path exists), {@code namespaces} (space-separated
+     * names under /proc/self/ns), {@code socket} (an address family that socket(2) accepts).
+     */
+    public record Probe(String kind, String value) {
+    }
+
+    /** Loads and validates the manifest; every structural problem at once (exit 2, with its path). */
+    public static FeatureManifest load(Path file) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw KrunpackException.usage(file + ": not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
+        } catch (IOException e) {
+            throw KrunpackException.usage(file + ": cannot read the feature manifest: " + e.getMessage());
+        }
+        Problems problems = new Problems(file.toString());
+        List<Feature> features = new ArrayList<>();
+        JsonNode fs = root == null ? null : root.get("features");
+        if (fs == null || !fs.isObject() || fs.isEmpty()) {
+            problems.add("features", "required: a mapping of feature name to {options: [...], probe: {kind, value}}");
+            problems.throwIfAny();
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = fs.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String where = "features." + e.getKey();
+            JsonNode f = e.getValue();
+            if (!NAME.matcher(e.getKey()).matches()) {
+                problems.add(where, "feature names are lower-case letters, digits, '-', '_' and '.'");
+            }
+            if (f == null || !f.isObject()) {
+                problems.add(where, "expected {options: [...], probe: {kind, value}}");
+                continue;
+            }
+            for (Iterator<String> keys = f.fieldNames(); keys.hasNext(); ) {
+                String k = keys.next();
+                if (!k.equals("options") && !k.equals("probe")) {
+                    problems.add(where + "." + k, "unknown key (known: options, probe)");
+                }
+            }
+            List<String> options = new ArrayList<>();
+            JsonNode os = f.get("options");
+            if (os == null || !os.isArray() || os.isEmpty()) {
+                problems.add(where + ".options", "required: a non-empty list of symbols (without CONFIG_)");
+            } else {
+                for (int i = 0; i < os.size(); i++) {
+                    String s = os.get(i).asText();
+                    if (s.startsWith("CONFIG_")) {
+                        problems.add(where + ".options[" + i + "]", "'" + s + "': write the symbol without CONFIG_");
+                    } else if (!SYMBOL.matcher(s).matches()) {
+                        problems.add(where + ".options[" + i + "]", "'" + s + "' is not a Kconfig symbol name");
+                    } else {
+                        options.add(s);
+                    }
+                }
+            }
+            JsonNode p = f.get("probe");
+            Probe probe = null;
+            if (p == null || !p.isObject()) {
+                problems.add(where + ".probe", "required: {kind: <" + String.join("|", new TreeSet<>(PROBE_KINDS))
+                        + ">, value: ...}");
+            } else {
+                String kind = p.path("kind").asText("");
+                String value = p.path("value").asText("");
+                if (!PROBE_KINDS.contains(kind)) {
+                    problems.add(where + ".probe.kind", "'" + kind + "' is not one of "
+                            + String.join(", ", new TreeSet<>(PROBE_KINDS)));
+                }
+                if (value.isBlank()) {
+                    problems.add(where + ".probe.value", "required: what the probe looks for");
+                }
+                probe = new Probe(kind, value);
+            }
+            features.add(new Feature(e.getKey(), List.copyOf(options), probe));
+        }
+        problems.throwIfAny();
+        return new FeatureManifest(file, List.copyOf(features));
+    }
+
+    /** The feature named {@code name}, or null. */
+    public Feature feature(String name) {
+        return features.stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /**
+     * Warnings (not errors) about options the fragments do not request as y: a feature naming an
+     * option no fragment sets (a typo, or an option left to Kconfig's defaults), or one set to n.
+     */
+    public List<String> warningsAgainst(List<Fragment> fragments) {
+        Merge merge = Merge.of(fragments);
+        Map<String, ConfigEntry> requested = new java.util.HashMap<>();
+        for (ConfigEntry e : merge.entries()) {
+            requested.put(e.symbol(), e);
+        }
+        List<String> warnings = new ArrayList<>();
+        for (Feature f : features) {
+            for (String o : f.options()) {
+                ConfigEntry e = requested.get(o);
+                if (e == null) {
+                    warnings.add(file.getFileName() + ": features." + f.name() + ": CONFIG_" + o
+                            + " is not set by any fragment (typo, or left to Kconfig's defaults?)");
+                } else if (e.isOff()) {
+                    warnings.add(file.getFileName() + ": features." + f.name() + ": CONFIG_" + o
+                            + " is turned off at " + e.where());
+                }
+            }
+        }
+        return warnings;
+    }
+
+    /**
+     * The features whose options are all on in an effective config (y or m): those the smoke test
+     * should probe for a kernel built from it.
+     */
+    public List<Feature> enabledIn(Map<String, String> effective) {
+        return features.stream().filter(f -> f.options().stream().allMatch(o -> {
+            String v = effective.get(o);
+            return "y".equals(v) || "m".equals(v);
+        })).toList();
+    }
+}

@@ -69,7 +69,7 @@ public final class MakefileVars {
             }
             StringBuilder logical = new StringBuilder();
             while (line.endsWith("\\") && !line.endsWith("\\\\") && i + 1 < lines.length) {
-                logical.append(line, 0, line.length() - 1).append(' ');
+                logical.append(line.substring(0, line.length() - 1).stripTrailing()).append(' ');
                 line = lines[++i].stripLeading();
             }
             logical.append(line);

@@ -1,6 +1,8 @@
 package org.krunpack.cli;
 
 import org.krunpack.core.KrunpackException;
+import org.krunpack.pipeline.Stage;
+import org.krunpack.smoke.Accelerator;
 import org.krunpack.kconfig.ConfigInput;
 import org.krunpack.kconfig.ConfigReport;
 import org.krunpack.kconfig.FeatureManifest;
@@ -15,17 +17,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code krunpack config}: merge, resolve and verify the kernel config on a prepared tree. */
-@Command(name = "config",
+/**
+ * {@code krunpack config}: merge, resolve and verify the kernel config, on a given tree or on the
+ * tree the pipeline prepares (sources, extraction, patches).
+ */
+@Command(name = "config", mixinStandardHelpOptions = true,
         description = {
                 "Merge the project's Kconfig fragments (later wins; redefinitions reported) or take its full",
                 "config, resolve it with the kernel tree's own Kconfig, and verify every requested option:",
                 "dropped or changed options (with the reason read from the tree's Kconfig), unanswered new",
                 "symbols and Kconfig warnings fail the step (exit 1) unless exempted with a written reason.",
+                "Without --tree, first fetches the sources, extracts and patches the kernel tree (reused",
+                "when its inputs are unchanged).",
                 "Writes <out>/config/{config,merged.config,report.txt,report.json,make.log}."})
-public final class ConfigCommand extends BaseCommand {
+public final class ConfigCommand extends SpineCommand {
     @Option(names = "--tree", paramLabel = "DIR",
-            description = "A prepared kernel tree (default: <out>/tree/linux-<kernel.version>, made by the pipeline).")
+            description = "Work on this prepared kernel tree instead of preparing one from the sources.")
     Path tree;
 
     @Option(names = "--strict", description = "Fail when a fragment redefines a symbol (also: config.strict).")
@@ -34,9 +41,15 @@ public final class ConfigCommand extends BaseCommand {
     @Override
     public Integer call() {
         Project project = project();
+        if (tree == null) {
+            if (!project.config().fromRelease()) {
+                checkFeatures(project, input(project, strict));
+            }
+            return runSpine(Stage.CONFIG, strict, Accelerator.Mode.auto, null);
+        }
         ConfigInput input = input(project, strict);
         checkFeatures(project, input);
-        Path dir = tree != null ? tree : defaultTree(project, outDir);
+        Path dir = tree;
         log().println("config: resolving with the Kconfig of " + dir);
         log().flush();
         ConfigReport report = KernelConfig.run(dir, project.arch(), input, outDir);
@@ -82,23 +95,5 @@ public final class ConfigCommand extends BaseCommand {
         throw KrunpackException.usage(project.file() + ": config.fromRelease needs the release's config,"
                 + " which 'krunpack pipeline' provides; 'krunpack config' alone takes config.fragments"
                 + " or config.full");
-    }
-
-    /**
-     * Where the pipeline leaves the prepared (extracted, patched) tree: {@code <out>/tree/linux-<version>}.
-     * A missing tree is a usage error saying how to get one.
-     */
-    static Path defaultTree(Project project, Path out) {
-        String version = project.kernelVersion();
-        if (version == null) {
-            throw KrunpackException.usage(project.file() + ": kernel.version is not set, so the default tree"
-                    + " <out>/tree/linux-<kernel.version> is unknown: set it, or pass --tree DIR");
-        }
-        Path dir = out.resolve("tree").resolve("linux-" + version);
-        if (!Files.isDirectory(dir)) {
-            throw KrunpackException.usage("kernel tree " + dir + " not found: prepare it first ('krunpack"
-                    + " pipeline' extracts and patches the sources there), or pass --tree DIR");
-        }
-        return dir;
     }
 }

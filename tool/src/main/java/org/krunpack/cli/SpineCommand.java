@@ -17,11 +17,15 @@ abstract class SpineCommand extends BaseCommand {
     boolean freshTree;
 
     int runSpine(Stage upTo, Accelerator.Mode accel, Integer timeoutSeconds) {
+        return runSpine(upTo, false, accel, timeoutSeconds);
+    }
+
+    int runSpine(Stage upTo, boolean strictConfig, Accelerator.Mode accel, Integer timeoutSeconds) {
         Project project = project();
         PrintStream progress = json() ? System.err : System.out;
         boolean terminal = !json() && Progress.isTerminal();
         var log = log();
-        Spine.Options options = new Spine.Options(upTo, freshTree, accel,
+        Spine.Options options = new Spine.Options(upTo, freshTree, strictConfig, accel,
                 timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds), progress, terminal,
                 line -> {
                     log.println(line);

@@ -44,10 +44,10 @@ import java.util.stream.Stream;
  */
 public final class Spine {
     /** What the caller wants beyond the project file. */
-    public record Options(Stage upTo, boolean freshTree, Accelerator.Mode accel, Duration smokeTimeout,
-                          PrintStream progress, boolean terminal, Consumer<String> log) {
+    public record Options(Stage upTo, boolean freshTree, boolean strictConfig, Accelerator.Mode accel,
+                          Duration smokeTimeout, PrintStream progress, boolean terminal, Consumer<String> log) {
         public static Options of(Stage upTo, PrintStream progress, boolean terminal, Consumer<String> log) {
-            return new Options(upTo, false, Accelerator.Mode.auto, null, progress, terminal, log);
+            return new Options(upTo, false, false, Accelerator.Mode.auto, null, progress, terminal, log);
         }
     }
 
@@ -96,7 +96,7 @@ public final class Spine {
 
         Path features = project.config().features();
         results.addAll(Smoke.run(new Smoke.Options(bundle.library(), options.accel(), options.smokeTimeout(),
-                features, config.artifacts().stream().filter(a -> a.role().equals("config"))
+                features, config.artifacts().stream().filter(a -> a.role().equals("kernel-config"))
                         .map(Artifact::path).findFirst().orElse(null),
                 out.resolve("smoke"), null, true), Smoke.Host.system(), options.log()));
         return results;
@@ -143,7 +143,7 @@ public final class Spine {
         if (c.fromRelease()) {
             return ConfigInput.full(release.config(project.arch(), project.variant()));
         }
-        return ConfigInput.fragments(c.fragments(), c.strict());
+        return ConfigInput.fragments(c.fragments(), c.strict() || options.strictConfig());
     }
 
     private <T extends StepResult> T add(T result) {

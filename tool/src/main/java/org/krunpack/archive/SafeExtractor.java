@@ -86,12 +86,21 @@ public final class SafeExtractor {
             throw KrunpackException.usage(archive + ": archive not found");
         }
         try (InputStream raw = Files.newInputStream(archive);
-             InputStream decompressed = decompress(archive, new BufferedInputStream(raw, BUFFER));
+             InputStream decompressed = open(archive, new BufferedInputStream(raw, BUFFER));
              TarArchiveInputStream tar = new TarArchiveInputStream(decompressed, "UTF-8")) {
             return new Run(archive, dir, stripTopDirectory).run(tar);
         } catch (IOException e) {
             throw new KrunpackException(ExitCode.EXTERNAL, archive + ": cannot extract into " + dir + ": "
                     + e.getMessage() + " (check free space and permissions)", e);
+        }
+    }
+
+    private static InputStream open(Path archive, BufferedInputStream in) {
+        try {
+            return decompress(archive, in);
+        } catch (IOException e) {
+            throw KrunpackException.checkFailed(archive + ": cannot read the archive's header (corrupt?): "
+                    + e.getMessage() + "; nothing was written to the target");
         }
     }
 

@@ -268,6 +268,19 @@ class SafeExtractorTest {
     }
 
     @Test
+    void aBrokenCompressionHeaderIsRefusedNamingTheArchive() throws IOException {
+        byte[] bad = {(byte) 0xfd, '7', 'z', 'X', 'Z', 0, 1, 2, 3, 4, 5, 6, 7, 8};
+        Path archive = Files.write(tmp.resolve("bad.tar.xz"), bad);
+
+        assertThatThrownBy(() -> SafeExtractor.extract(archive, target))
+                .isInstanceOfSatisfying(KrunpackException.class,
+                        e -> assertThat(e.exitCode()).isEqualTo(ExitCode.CHECK_FAILED))
+                .hasMessageContaining(archive.toString());
+        assertThat(target).doesNotExist();
+        assertThat(siblings()).isEmpty();
+    }
+
+    @Test
     void bzip2IsNamedAsUnsupported() throws IOException {
         Path archive = Files.write(tmp.resolve("x.tar.bz2"), "BZh91AY&SY".getBytes());
 

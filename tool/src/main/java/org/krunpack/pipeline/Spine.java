@@ -4,6 +4,7 @@ import org.krunpack.bundle.BundleRequest;
 import org.krunpack.bundle.BundleResult;
 import org.krunpack.bundle.Bundler;
 import org.krunpack.core.Artifact;
+import org.krunpack.core.Problems;
 import org.krunpack.core.StepResult;
 import org.krunpack.kbuild.BuildResult;
 import org.krunpack.kbuild.KernelBuild;
@@ -71,6 +72,9 @@ public final class Spine {
         SourcesResult sources = add(Sources.fetch(project, out));
         LibkrunfwRelease release = sources.release() == null ? null
                 : LibkrunfwRelease.open(sources.release().file(), out.resolve("release"));
+        if (release != null) {
+            checkReleaseVersions(release);
+        }
         List<Path> releasePatches = release != null && project.patches().fromRelease()
                 ? release.patches(project.variant()) : List.of();
         PatchSeries series = PatchSeries.load(releasePatches, project.patches().series());
@@ -133,6 +137,20 @@ public final class Spine {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** The release's FULL_VERSION and ABI_VERSION must be the ones the project file names. */
+    private void checkReleaseVersions(LibkrunfwRelease release) {
+        Problems problems = new Problems(project.file().toString());
+        if (!release.fullVersion().equals(project.libkrunfw().version())) {
+            problems.add("libkrunfw.version", "says " + project.libkrunfw().version() + " but " + release.makefile()
+                    + " (FULL_VERSION) says " + release.fullVersion() + ": make them agree");
+        }
+        if (!release.abiVersion().equals(Integer.toString(project.libkrunfw().abi()))) {
+            problems.add("libkrunfw.abi", "says " + project.libkrunfw().abi() + " but " + release.makefile()
+                    + " (ABI_VERSION) says " + release.abiVersion() + ": make them agree");
+        }
+        problems.throwIfAny();
     }
 
     private ConfigInput configInput(LibkrunfwRelease release) {

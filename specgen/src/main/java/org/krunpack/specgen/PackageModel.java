@@ -43,6 +43,19 @@ public record PackageModel(String name, String version, String release, String s
         return AUTORELEASE.equals(release);
     }
 
+    /** A copy with a new version, kernel, release, sources and changelog (what a bump changes). */
+    public PackageModel withRelease(String newVersion, String newKernel, String newRelease, List<Source> newSources,
+                                    List<ChangelogEntry> newChangelog) {
+        return new PackageModel(name, newVersion, newRelease, summary, description, license, distGitLicense,
+                licenseFiles, docFiles, url, newKernel, abi, List.copyOf(newSources), patches, arches, buildRequires,
+                archBuildRequires, subpackages, requires, crates, List.copyOf(newChangelog));
+    }
+
+    /** A copy bundling another kernel version (stand-in builds). */
+    public PackageModel withKernel(String newKernel) {
+        return withRelease(version, newKernel, release, sources, changelog);
+    }
+
     public Optional<Subpackage> subpackage(String suffix) {
         return subpackages.stream().filter(s -> s.name().equals(suffix)).findFirst();
     }

@@ -113,7 +113,8 @@ public final class SpecGenerator {
                     + " (known packages: libkrunfw, libkrun, crun; or add " + name + " to the template folder)"));
         } catch (TemplateException e) {
             throw new ModelException("templates", List.of(name + ": " + firstLine(e.getMessage())
-                    + " (" + e.getFTLInstructionStack().strip().lines().findFirst().orElse("") + ")"));
+                    + " (template stack: " + String.join("; ", e.getFTLInstructionStack().strip().lines()
+                    .map(String::strip).toList()) + ")"));
         } catch (IOException e) {
             throw new ModelException("templates", List.of(name + ": " + e.getMessage()));
         }

@@ -21,6 +21,8 @@ import java.util.stream.Stream;
 public final class Rpmbuild {
     /** The build host recorded in every package krunpack builds. */
     public static final String BUILD_HOST = "krunpack.localdomain";
+    /** The fixed build paths written into SRPM headers (rpmbuild -bs only creates empty folders there). */
+    static final Path SRPM_BUILD_ROOT = Path.of(System.getProperty("java.io.tmpdir"), "krunpack-rpmbuild");
 
     private Rpmbuild() {
     }
@@ -85,6 +87,12 @@ public final class Rpmbuild {
             List<String> cmd = command(mode, spec, top, o);
             cmd.add(cmd.size() - 1, "--define");
             cmd.add(cmd.size() - 1, outMacro + " " + top.resolve("OUT"));
+            // The SRPM header stores the build scripts expanded, paths included: a fixed build
+            // directory keeps the private _topdir out of them (rpmbuild -bs builds nothing there).
+            cmd.add(cmd.size() - 1, "--define");
+            cmd.add(cmd.size() - 1, "_builddir " + SRPM_BUILD_ROOT.resolve("BUILD"));
+            cmd.add(cmd.size() - 1, "--define");
+            cmd.add(cmd.size() - 1, "_buildrootdir " + SRPM_BUILD_ROOT.resolve("BUILDROOT"));
             Tools.Result r = Tools.run(cmd, null, env(o));
             if (!r.ok()) {
                 throw KrunpackException.external("rpmbuild " + mode + " " + spec.getFileName() + " exited "

@@ -11,6 +11,9 @@ import org.krunpack.specgen.PackagingModel;
 import org.krunpack.specgen.SpecGenerator;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,17 +56,16 @@ public final class Srpms {
         }
         problems.throwIfAny();
 
-        Path stage;
-        try {
-            Files.createDirectories(r.outDir());
-            stage = Files.createTempDirectory(r.outDir().toAbsolutePath(), ".sources-");
-        } catch (IOException e) {
-            throw KrunpackException.external("cannot create " + r.outDir() + ": " + e.getMessage(), e);
-        }
+        // The SRPM header stores the build scripts expanded, %{SOURCE1} included: sources are staged
+        // at one fixed path (under a lock) so the SRPM does not depend on where the inputs were.
+        Path stage = Rpmbuild.SRPM_BUILD_ROOT.resolve("SOURCES");
         List<String> summary = new ArrayList<>();
         List<Artifact> artifacts = new ArrayList<>();
         Map<String, Object> details = new LinkedHashMap<>();
-        try {
+        try (FileChannel lockFile = lockChannel(); FileLock lock = lockFile.lock()) {
+            AtomicFiles.deleteTree(stage);
+            Files.createDirectories(stage);
+            Files.createDirectories(r.outDir());
             List<String> standIns = new ArrayList<>();
             List<String> unverified = new ArrayList<>();
             for (PackageModel p : pkgs) {
@@ -93,8 +95,9 @@ public final class Srpms {
             details.put("standInSources", standIns);
             details.put("unverifiedSources", unverified);
             details.put("sourceDateEpoch", r.sourceDateEpoch());
-        } finally {
             AtomicFiles.deleteTree(stage);
+        } catch (IOException e) {
+            throw KrunpackException.external("cannot stage sources in " + stage + ": " + e.getMessage(), e);
         }
         return new PackagingResult("srpm", true, artifacts, summary, details);
     }
@@ -136,6 +139,12 @@ public final class Srpms {
             }
             link(src, stage.resolve(patch.file()));
         }
+    }
+
+    private static FileChannel lockChannel() throws IOException {
+        Files.createDirectories(Rpmbuild.SRPM_BUILD_ROOT);
+        return FileChannel.open(Rpmbuild.SRPM_BUILD_ROOT.resolve(".lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
     }
 
     private static void link(Path src, Path target) {

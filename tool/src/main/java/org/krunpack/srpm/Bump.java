@@ -89,7 +89,11 @@ public final class Bump {
                         + " with the release tarball so its Makefile can say");
             }
         }
-        boolean newRelease = !r.version().equals(old.version()) || !kernel.equals(old.kernel());
+        if (r.version().equals(old.version()) && !kernel.equals(old.kernel())) {
+            throw KrunpackException.usage(r.pkg() + " " + r.version() + " already bundles kernel " + old.kernel()
+                    + ": a different kernel (" + kernel + ") comes with a new " + r.pkg() + " version");
+        }
+        boolean newRelease = !r.version().equals(old.version());
         PackageModel draft = old.withRelease(r.version(), kernel, old.release(), old.sources(), old.changelog());
         List<PackageModel.Source> sources = new ArrayList<>();
         for (PackageModel.Source s : old.sources()) {

@@ -67,6 +67,7 @@ public final class Specs {
             Path target = cfg.specDir().resolve(f.getKey());
             if (!f.getValue().equals(readOrNull(target))) {
                 AtomicFiles.writeString(target, f.getValue());
+                readable(target);
                 changed.add(f.getKey());
             }
             artifacts.add(new Artifact(f.getKey(), target));
@@ -92,6 +93,15 @@ public final class Specs {
             }
         }
         return out;
+    }
+
+    /** Mode 0644: a checked-out spec has it, and rpmbuild records the mode in the SRPM. */
+    static void readable(Path p) {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system: nothing to normalise
+        }
     }
 
     static String readOrNull(Path p) {

@@ -76,7 +76,8 @@ public final class Srpms {
             Rpmbuild.Options o = new Rpmbuild.Options(stage, r.sourceDateEpoch(), macros, List.of());
             Map<String, String> srpms = new LinkedHashMap<>();
             for (PackageModel p : pkgs) {
-                Path spec = cfg.specDir().resolve(p.name() + ".spec");
+                Path spec = stage.resolve(p.name() + ".spec");
+                copy(cfg.specDir().resolve(p.name() + ".spec"), spec);
                 Rpmbuild.parse(spec, o);
                 for (Path srpm : Rpmbuild.sourceRpm(spec, r.outDir(), o)) {
                     artifacts.add(new Artifact("srpm:" + p.name(), srpm));
@@ -129,7 +130,7 @@ public final class Srpms {
                     continue;
                 }
             }
-            link(src, stage.resolve(file));
+            copy(src, stage.resolve(file));
         }
         for (PackageModel.Patch patch : p.patches()) {
             Path src = cfg.specDir().resolve(patch.file());
@@ -137,7 +138,7 @@ public final class Srpms {
                 problems.add("packages." + p.name() + ".patches (" + patch.file() + ")", "not found in " + cfg.specDir());
                 continue;
             }
-            link(src, stage.resolve(patch.file()));
+            copy(src, stage.resolve(patch.file()));
         }
     }
 
@@ -147,10 +148,11 @@ public final class Srpms {
                 StandardOpenOption.WRITE);
     }
 
-    private static void link(Path src, Path target) {
+    /** Copies with mode 0644: rpmbuild records each file's mode in the SRPM, so it must not depend on the input's. */
+    private static void copy(Path src, Path target) {
         try {
-            Files.deleteIfExists(target);
-            Files.createSymbolicLink(target, src.toAbsolutePath());
+            Files.copy(src, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Specs.readable(target);
         } catch (IOException e) {
             throw KrunpackException.external("cannot stage " + src + ": " + e.getMessage(), e);
         }

@@ -136,6 +136,7 @@ public final class StandInRelease {
                 }
             }
         });
+        Specs.readable(target);
         return target;
     }
 

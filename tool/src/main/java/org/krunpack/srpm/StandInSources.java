@@ -93,6 +93,7 @@ public final class StandInSources {
                 }
             }
         });
+        Specs.readable(target);
     }
 
     private static OutputStream compressor(String name, OutputStream out) throws IOException {

@@ -64,6 +64,10 @@ class RpmToolsTest {
         Path empty = Files.createDirectories(dir.resolve("no-sources"));
         PackagingResult a = Srpms.build(cfg, new Srpms.Request(List.of(), empty, dir.resolve("a"), 1735689600L, true));
         Thread.sleep(1100); // a different wall-clock second: build time must not leak in
+        // nor the input files' modes and mtimes
+        Path spec = cfg.specDir().resolve("crun.spec");
+        Files.setPosixFilePermissions(spec, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setLastModifiedTime(spec, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
         PackagingResult b = Srpms.build(cfg, new Srpms.Request(List.of(), empty, dir.resolve("b"), 1735689600L, true));
 
         @SuppressWarnings("unchecked")

@@ -50,6 +50,19 @@ class LibkrunfwFakeKernelRpmTest {
         String sections = Tools.check(List.of("readelf", "-SW", lib.toString()), null, null).stdout();
         assertThat(sections).containsPattern("\\.data +PROGBITS +\\S+ \\S+ \\S+ \\S+ +WA +0 +0 +65536");
         assertThat(Files.isSymbolicLink(x.resolve("usr/lib64/libkrunfw.so.5"))).isTrue();
+        // the bundle contract, through dlopen(): ABI 5, load address from the first PT_LOAD's vaddr,
+        // entry from e_entry, size a multiple of 64 KiB, array 64 KiB aligned and writable
+        Path probe = work.resolve("probe");
+        Tools.check(List.of("gcc", "-o", probe.toString(), Path.of("src/test/resources/srpm/krunfw-probe.c")
+                .toAbsolutePath().toString(), "-ldl"), null, null);
+        String out = Tools.check(List.of(probe.toString(), lib.toString()), null, null).stdout();
+        // the fake vmlinux's first PT_LOAD starts at 0x1000000 with its ELF header; startup_64 (e_entry)
+        // follows in the next page
+        assertThat(out).startsWith("version=5 load=0x1000000 entry=0x1001000 ").contains(" align=0 ")
+                .contains("first=0x7f");
+        long size = Long.parseLong(out.replaceAll("(?s).*size=(\\d+).*", "$1"));
+        assertThat(size % 65536).isZero();
+        assertThat(size).isPositive();
         // %license files land in %{_defaultlicensedir}/%{_docdir_fmt} (Fedora: libkrunfw/, Debian: libkrunfw-5.5.0/)
         String licenses = Tools.check(List.of("rpm", "-qp", "--licensefiles",
                 work.resolve("RPMS/libkrunfw-5.5.0-1.x86_64.rpm").toString()), null, null).stdout();

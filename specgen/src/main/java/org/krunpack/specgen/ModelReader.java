@@ -1,0 +1,229 @@
+package org.krunpack.specgen;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads the packaging model (YAML, see docs/specs.md) and validates it: every problem is collected
+ * with its path ({@code packages.libkrun.sources[0].sha512}) and reported at once.
+ */
+public final class ModelReader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Set<String> PACKAGE_KEYS = Set.of("version", "release", "kernel", "abi", "summary",
+            "description", "license", "distGitLicense", "licenseFiles", "docFiles", "url", "sources", "patches",
+            "arches", "buildRequires", "archBuildRequires", "subpackages", "requires", "crates", "changelog");
+
+    private final String subject;
+    private final List<String> problems = new ArrayList<>();
+
+    private ModelReader(String subject) {
+        this.subject = subject;
+    }
+
+    public static PackagingModel read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ModelException(file.toString(), List.of("cannot read: " + e.getMessage()
+                    + " (packaging.model in krunpack.yaml names this file)"));
+        }
+        return parse(text, file.toString());
+    }
+
+    public static PackagingModel parse(String yaml, String subject) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new ModelException(subject, List.of("not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : "")));
+        }
+        ModelReader r = new ModelReader(subject);
+        PackagingModel model = r.model(root);
+        r.problems.addAll(ModelValidator.validate(model));
+        if (!r.problems.isEmpty()) {
+            throw new ModelException(subject, r.problems);
+        }
+        return model;
+    }
+
+    private PackagingModel model(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            problems.add("(top): expected a mapping with key 'packages'");
+            return new PackagingModel(List.of());
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!k.equals("packages")) {
+                problems.add(k + ": unknown key (known: packages)");
+            }
+        }
+        JsonNode ps = root.path("packages");
+        if (!ps.isObject() || ps.isEmpty()) {
+            problems.add("packages: required: a mapping from package name to its description");
+            return new PackagingModel(List.of());
+        }
+        List<PackageModel> out = new ArrayList<>();
+        for (Iterator<String> it = ps.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            out.add(pkg(name, ps.get(name), "packages." + name));
+        }
+        return new PackagingModel(out);
+    }
+
+    private PackageModel pkg(String name, JsonNode n, String at) {
+        if (!n.isObject()) {
+            problems.add(at + ": expected a mapping");
+            n = YAML.createObjectNode();
+        }
+        unknownKeys(n, at, PACKAGE_KEYS);
+        List<PackageModel.Source> sources = new ArrayList<>();
+        JsonNode s = n.path("sources");
+        for (int i = 0; i < s.size(); i++) {
+            String w = at + ".sources[" + i + "]";
+            unknownKeys(s.get(i), w, Set.of("url", "sha512", "comment"));
+            sources.add(new PackageModel.Source(str(s.get(i), w, "url", true), str(s.get(i), w, "sha512", false),
+                    list(s.get(i), w, "comment")));
+        }
+        List<PackageModel.Patch> patches = new ArrayList<>();
+        JsonNode p = n.path("patches");
+        for (int i = 0; i < p.size(); i++) {
+            String w = at + ".patches[" + i + "]";
+            unknownKeys(p.get(i), w, Set.of("file", "upstream"));
+            patches.add(new PackageModel.Patch(str(p.get(i), w, "file", true), str(p.get(i), w, "upstream", true)));
+        }
+        JsonNode a = n.path("arches");
+        PackageModel.Arches arches = new PackageModel.Arches(list(a, at + ".arches", "list"),
+                str(a, at + ".arches", "reason", false));
+        List<PackageModel.ArchBuildRequires> abr = new ArrayList<>();
+        JsonNode ab = n.path("archBuildRequires");
+        for (int i = 0; i < ab.size(); i++) {
+            String w = at + ".archBuildRequires[" + i + "]";
+            unknownKeys(ab.get(i), w, Set.of("arches", "requires"));
+            abr.add(new PackageModel.ArchBuildRequires(list(ab.get(i), w, "arches"), list(ab.get(i), w, "requires")));
+        }
+        List<PackageModel.Subpackage> subs = new ArrayList<>();
+        JsonNode sp = n.path("subpackages");
+        for (int i = 0; i < sp.size(); i++) {
+            String w = at + ".subpackages[" + i + "]";
+            JsonNode x = sp.get(i);
+            unknownKeys(x, w, Set.of("name", "summary", "description", "arches", "bcond", "bcondDefault",
+                    "fedoraOnly", "reason"));
+            subs.add(new PackageModel.Subpackage(str(x, w, "name", true), str(x, w, "summary", true),
+                    list(x, w, "description"), list(x, w, "arches"), str(x, w, "bcond", false),
+                    bool(x, w, "bcondDefault"), bool(x, w, "fedoraOnly"), str(x, w, "reason", false)));
+        }
+        List<PackageModel.Requirement> reqs = new ArrayList<>();
+        JsonNode rq = n.path("requires");
+        for (int i = 0; i < rq.size(); i++) {
+            String w = at + ".requires[" + i + "]";
+            JsonNode x = rq.get(i);
+            unknownKeys(x, w, Set.of("subpackage", "name", "version", "reason"));
+            reqs.add(new PackageModel.Requirement(str(x, w, "subpackage", false), str(x, w, "name", true),
+                    str(x, w, "version", false), str(x, w, "reason", true)));
+        }
+        List<PackageModel.Crate> crates = new ArrayList<>();
+        JsonNode cr = n.path("crates");
+        for (int i = 0; i < cr.size(); i++) {
+            String w = at + ".crates[" + i + "]";
+            JsonNode x = cr.get(i);
+            unknownKeys(x, w, Set.of("name", "version", "license"));
+            crates.add(new PackageModel.Crate(str(x, w, "name", true), str(x, w, "version", true),
+                    str(x, w, "license", true)));
+        }
+        List<PackageModel.ChangelogEntry> log = new ArrayList<>();
+        JsonNode cl = n.path("changelog");
+        for (int i = 0; i < cl.size(); i++) {
+            String w = at + ".changelog[" + i + "]";
+            JsonNode x = cl.get(i);
+            unknownKeys(x, w, Set.of("date", "author", "evr", "lines"));
+            log.add(new PackageModel.ChangelogEntry(str(x, w, "date", true), str(x, w, "author", true),
+                    str(x, w, "evr", true), list(x, w, "lines")));
+        }
+        int abi = n.has("abi") ? n.get("abi").asInt(-1) : -1;
+        if (n.has("abi") && !n.get("abi").canConvertToInt()) {
+            problems.add(at + ".abi: expected a number (the SONAME major)");
+        }
+        return new PackageModel(name, str(n, at, "version", true), str(n, at, "release", true),
+                str(n, at, "summary", true), list(n, at, "description"), str(n, at, "license", true),
+                str(n, at, "distGitLicense", false), list(n, at, "licenseFiles"), list(n, at, "docFiles"),
+                str(n, at, "url", true), str(n, at, "kernel", false), abi, sources, patches, arches,
+                list(n, at, "buildRequires"), abr, subs, reqs, crates, log);
+    }
+
+    private void unknownKeys(JsonNode n, String at, Set<String> known) {
+        if (n == null || !n.isObject()) {
+            problems.add(at + ": expected a mapping");
+            return;
+        }
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!known.contains(k)) {
+                problems.add(at + "." + k + ": unknown key (known: " + String.join(", ", new java.util.TreeSet<>(known))
+                        + ")");
+            }
+        }
+    }
+
+    private String str(JsonNode n, String at, String key, boolean required) {
+        JsonNode v = n == null ? null : n.get(key);
+        if (v == null || v.isNull()) {
+            if (required) {
+                problems.add(at + "." + key + ": required");
+            }
+            return "";
+        }
+        if (!v.isValueNode()) {
+            problems.add(at + "." + key + ": expected a single value, not a " + v.getNodeType().name().toLowerCase());
+            return "";
+        }
+        return v.asText();
+    }
+
+    private boolean bool(JsonNode n, String at, String key) {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            problems.add(at + "." + key + ": expected true or false");
+            return false;
+        }
+        return v.booleanValue();
+    }
+
+    private List<String> list(JsonNode n, String at, String key) {
+        JsonNode v = n == null ? null : n.get(key);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            problems.add(at + "." + key + ": expected a list");
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            if (!v.get(i).isValueNode()) {
+                problems.add(at + "." + key + "[" + i + "]: expected a single value");
+            } else {
+                out.add(v.get(i).asText());
+            }
+        }
+        return out;
+    }
+
+    String subject() {
+        return subject;
+    }
+}

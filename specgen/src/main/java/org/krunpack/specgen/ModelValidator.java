@@ -1,0 +1,263 @@
+package org.krunpack.specgen;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a model against RPM's grammar and the rules a spec needs, collecting every problem with its
+ * path in the model file. Values that are merely escaped for spec syntax ({@code %} in text) are not
+ * problems; values that cannot be written at all (a newline in a Summary) are.
+ */
+public final class ModelValidator {
+    /** Architectures krunpack knows (RPM's names). */
+    public static final Set<String> ARCHES = Set.of("x86_64", "aarch64", "riscv64", "ppc64le", "s390x");
+    private static final Pattern SHA512 = Pattern.compile("[0-9a-f]{128}");
+    private static final Pattern SPDX_TOKEN = Pattern.compile("\\(|\\)|[A-Za-z0-9.+-]+");
+    private static final Pattern BCOND = Pattern.compile("[a-z][a-z0-9_]*");
+    private static final Pattern MACRO = Pattern.compile("%\\{([^}]*)}");
+    private static final Pattern COMPARISON = Pattern.compile("(>=|<=|=|>|<) (\\S+)");
+    private static final Pattern AUTHOR = Pattern.compile("[^<>\\n]+ <[^<>@\\s]+@[^<>\\s]+>");
+    private static final Pattern FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*");
+
+    private final List<String> problems = new ArrayList<>();
+
+    private ModelValidator() {
+    }
+
+    public static List<String> validate(PackagingModel model) {
+        ModelValidator v = new ModelValidator();
+        Set<String> seen = new HashSet<>();
+        for (PackageModel p : model.packages()) {
+            if (!seen.add(p.name())) {
+                v.problems.add("packages." + p.name() + ": defined twice");
+            }
+            v.pkg(p);
+        }
+        return v.problems;
+    }
+
+    private void add(String at, String what) {
+        problems.add(at + ": " + what);
+    }
+
+    private void pkg(PackageModel p) {
+        String at = "packages." + p.name();
+        RpmGrammar.checkName(p.name()).ifPresent(m -> add(at, "package name '" + p.name() + "' " + m));
+        if (!p.version().isEmpty()) {
+            RpmGrammar.checkVersion(p.version()).ifPresent(m -> add(at + ".version", "'" + p.version() + "' " + m));
+        }
+        if (!p.release().isEmpty() && !p.autorelease() && !p.release().matches("[1-9][0-9]*")) {
+            add(at + ".release", "'" + p.release() + "' is neither 'autorelease' nor a number from 1 (the spec"
+                    + " writes N%{?dist})");
+        }
+        oneLine(at + ".summary", p.summary());
+        if (p.summary().endsWith(".")) {
+            add(at + ".summary", "ends with '.': a Summary has no trailing dot");
+        }
+        for (int i = 0; i < p.description().size(); i++) {
+            oneLine(at + ".description[" + i + "]", p.description().get(i));
+        }
+        spdx(at + ".license", p.license());
+        if (!p.distGitLicense().isEmpty()) {
+            spdx(at + ".distGitLicense", p.distGitLicense());
+        }
+        files(at + ".licenseFiles", p.licenseFiles());
+        files(at + ".docFiles", p.docFiles());
+        if (!p.url().isEmpty() && !p.url().startsWith("https://")) {
+            add(at + ".url", "'" + p.url() + "' must be an https:// URL");
+        }
+        oneLine(at + ".url", p.url());
+        if (p.name().equals("libkrunfw") && p.kernel().isEmpty()) {
+            add(at + ".kernel", "required for libkrunfw: the bundled kernel's version (e.g. 6.12.91)");
+        }
+        if (!p.kernel().isEmpty()) {
+            RpmGrammar.checkVersion(p.kernel()).ifPresent(m -> add(at + ".kernel", "'" + p.kernel() + "' " + m));
+        }
+        if (p.sources().isEmpty()) {
+            add(at + ".sources", "required: at least Source0, the upstream tarball");
+        }
+        for (int i = 0; i < p.sources().size(); i++) {
+            PackageModel.Source s = p.sources().get(i);
+            String w = at + ".sources[" + i + "]";
+            oneLine(w + ".url", s.url());
+            if (!s.url().isEmpty() && !s.url().contains("%{version}") && !s.url().contains("%{kernel}")) {
+                add(w + ".url", "'" + s.url() + "' should contain %{version} (or %{kernel}) so a bump updates it");
+            }
+            Matcher.macros(s.url()).stream().filter(m -> !Macros.KNOWN.contains(m))
+                    .forEach(m -> add(w + ".url", "unknown macro %{" + m + "} (known: " + Macros.KNOWN + ")"));
+            if (!s.sha512().isEmpty() && !SHA512.matcher(s.sha512()).matches()) {
+                add(w + ".sha512", "expected 128 lower-case hex digits, or \"\" when the file was not at hand"
+                        + " (krunpack bump --source-dir DIR fills it)");
+            }
+            for (int j = 0; j < s.comment().size(); j++) {
+                oneLine(w + ".comment[" + j + "]", s.comment().get(j));
+            }
+        }
+        for (int i = 0; i < p.patches().size(); i++) {
+            PackageModel.Patch pa = p.patches().get(i);
+            String w = at + ".patches[" + i + "]";
+            if (!FILE.matcher(pa.file()).matches()) {
+                add(w + ".file", "'" + pa.file() + "' is not a plain file name");
+            }
+            oneLine(w + ".upstream", pa.upstream());
+        }
+        for (String a : p.arches().list()) {
+            if (!ARCHES.contains(a)) {
+                add(at + ".arches.list", "unknown arch '" + a + "' (known: " + new java.util.TreeSet<>(ARCHES) + ")");
+            }
+        }
+        if (!p.arches().list().isEmpty() && p.arches().reason().isBlank()) {
+            add(at + ".arches.reason", "required with arches.list: Fedora wants ExclusiveArch justified");
+        }
+        oneLine(at + ".arches.reason", p.arches().reason());
+        deps(at + ".buildRequires", p.buildRequires());
+        for (int i = 0; i < p.archBuildRequires().size(); i++) {
+            PackageModel.ArchBuildRequires b = p.archBuildRequires().get(i);
+            String w = at + ".archBuildRequires[" + i + "]";
+            if (b.arches().isEmpty()) {
+                add(w + ".arches", "required: the arches needing these BuildRequires");
+            }
+            deps(w + ".requires", b.requires());
+        }
+        Set<String> subs = new HashSet<>();
+        for (int i = 0; i < p.subpackages().size(); i++) {
+            PackageModel.Subpackage s = p.subpackages().get(i);
+            String w = at + ".subpackages[" + i + "]";
+            if (!subs.add(s.name())) {
+                add(w + ".name", "'" + s.name() + "' defined twice");
+            }
+            RpmGrammar.checkName(p.name() + "-" + s.name())
+                    .ifPresent(m -> add(w + ".name", "subpackage name '" + p.name() + "-" + s.name() + "' " + m));
+            oneLine(w + ".summary", s.summary());
+            if (s.summary().endsWith(".")) {
+                add(w + ".summary", "ends with '.': a Summary has no trailing dot");
+            }
+            for (int j = 0; j < s.description().size(); j++) {
+                oneLine(w + ".description[" + j + "]", s.description().get(j));
+            }
+            if (!s.bcond().isEmpty() && !BCOND.matcher(s.bcond()).matches()) {
+                add(w + ".bcond", "'" + s.bcond() + "' is not a build-condition name (lower-case letters, digits, _)");
+            }
+            for (String a : s.arches()) {
+                if (!ARCHES.contains(a)) {
+                    add(w + ".arches", "unknown arch '" + a + "'");
+                }
+            }
+            oneLine(w + ".reason", s.reason());
+        }
+        for (int i = 0; i < p.requires().size(); i++) {
+            PackageModel.Requirement r = p.requires().get(i);
+            String w = at + ".requires[" + i + "]";
+            if (!r.subpackage().isEmpty() && !subs.contains(r.subpackage())) {
+                add(w + ".subpackage", "'" + r.subpackage() + "' is not a subpackage of " + p.name() + " (known: " + subs + ")");
+            }
+            RpmGrammar.checkName(r.name()).ifPresent(m -> add(w + ".name", "'" + r.name() + "' " + m));
+            if (!r.version().isEmpty()) {
+                var m = COMPARISON.matcher(r.version());
+                if (!m.matches()) {
+                    add(w + ".version", "'" + r.version() + "' is not a comparison like '>= 5.5.0'");
+                } else {
+                    RpmGrammar.checkEvr(m.group(2)).ifPresent(x -> add(w + ".version", "'" + m.group(2) + "' " + x));
+                }
+            }
+            oneLine(w + ".reason", r.reason());
+        }
+        for (int i = 0; i < p.crates().size(); i++) {
+            PackageModel.Crate c = p.crates().get(i);
+            String w = at + ".crates[" + i + "]";
+            RpmGrammar.checkName(c.name()).ifPresent(m -> add(w + ".name", "'" + c.name() + "' " + m));
+            RpmGrammar.checkVersion(c.version()).ifPresent(m -> add(w + ".version", "'" + c.version() + "' " + m));
+            spdx(w + ".license", c.license());
+        }
+        for (int i = 0; i < p.changelog().size(); i++) {
+            PackageModel.ChangelogEntry e = p.changelog().get(i);
+            String w = at + ".changelog[" + i + "]";
+            try {
+                LocalDate.parse(e.date());
+            } catch (DateTimeParseException ex) {
+                add(w + ".date", "'" + e.date() + "' is not a date like 2026-11-25");
+            }
+            if (!AUTHOR.matcher(e.author()).matches()) {
+                add(w + ".author", "'" + e.author() + "' is not 'Full Name <email@example.org>'");
+            }
+            RpmGrammar.checkEvr(e.evr()).ifPresent(m -> add(w + ".evr", "'" + e.evr() + "' " + m));
+            if (e.lines().isEmpty()) {
+                add(w + ".lines", "required: at least one line saying what changed");
+            }
+            for (int j = 0; j < e.lines().size(); j++) {
+                oneLine(w + ".lines[" + j + "]", e.lines().get(j));
+            }
+        }
+    }
+
+    private void oneLine(String at, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\n' || c == '\r' || (c < 32 && c != '\t')) {
+                add(at, "contains " + RpmGrammar.describe(c) + " at position " + (i + 1)
+                        + ": a spec line cannot hold it; split it into list items");
+                return;
+            }
+        }
+    }
+
+    private void spdx(String at, String expr) {
+        if (expr.isBlank()) {
+            add(at, "required: an SPDX licence expression such as 'Apache-2.0 AND MIT'");
+            return;
+        }
+        String rest = SPDX_TOKEN.matcher(expr).replaceAll("").replace(" ", "");
+        if (!rest.isEmpty()) {
+            add(at, "'" + expr + "' contains " + RpmGrammar.describe(rest.charAt(0))
+                    + ", which no SPDX expression has");
+        }
+        int depth = 0;
+        for (char c : expr.toCharArray()) {
+            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+            if (depth < 0) {
+                break;
+            }
+        }
+        if (depth != 0) {
+            add(at, "'" + expr + "' has unbalanced parentheses");
+        }
+    }
+
+    private void files(String at, List<String> files) {
+        for (int i = 0; i < files.size(); i++) {
+            if (!FILE.matcher(files.get(i)).matches()) {
+                add(at + "[" + i + "]", "'" + files.get(i) + "' is not a plain file name");
+            }
+        }
+    }
+
+    private void deps(String at, List<String> deps) {
+        for (int i = 0; i < deps.size(); i++) {
+            String d = deps.get(i);
+            oneLine(at + "[" + i + "]", d);
+            if (d.isBlank()) {
+                add(at + "[" + i + "]", "empty");
+            }
+        }
+    }
+
+    /** Finds {@code %{...}} macro names in a string. */
+    static final class Matcher {
+        private Matcher() {
+        }
+
+        static List<String> macros(String s) {
+            List<String> out = new ArrayList<>();
+            var m = MACRO.matcher(s);
+            while (m.find()) {
+                out.add(m.group(1));
+            }
+            return out;
+        }
+    }
+}

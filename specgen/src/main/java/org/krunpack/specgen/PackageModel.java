@@ -1,0 +1,132 @@
+package org.krunpack.specgen;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One package of the packaging model: everything a spec needs that is not structure (the file
+ * lists and build commands live in the templates).
+ *
+ * @param name            RPM name (also the template name: {@code <profile>/<name>.spec.ftl})
+ * @param version         upstream version
+ * @param release         "autorelease" ({@code %autorelease}) or a number N ({@code N%{?dist}})
+ * @param summary         one line, no trailing dot
+ * @param description     paragraph lines
+ * @param license         SPDX expression for what the package ships (without bundled crates)
+ * @param distGitLicense  the License dist-git has today, when it differs (dist-git profile only)
+ * @param licenseFiles    files for {@code %license}
+ * @param docFiles        files for {@code %doc}
+ * @param url             upstream home
+ * @param kernel          libkrunfw only: the bundled kernel's version (6.12.91), else empty
+ * @param abi             libkrunfw and libkrun: the SONAME major, else -1
+ * @param sources         Source0, Source1, ... in order
+ * @param patches         Patch0, Patch1, ... in order
+ * @param arches          ExclusiveArch (empty list: no restriction)
+ * @param buildRequires   BuildRequires on every arch
+ * @param archBuildRequires BuildRequires on some arches only
+ * @param subpackages     subpackages in order
+ * @param requires        run-time Requires RPM cannot find itself (dlopen)
+ * @param crates          statically linked crates (libkrun): licences for License and bundled()
+ * @param changelog       newest first (manual release policy)
+ */
+public record PackageModel(String name, String version, String release, String summary,
+                           List<String> description, String license, String distGitLicense,
+                           List<String> licenseFiles, List<String> docFiles, String url, String kernel,
+                           int abi, List<Source> sources, List<Patch> patches, Arches arches,
+                           List<String> buildRequires, List<ArchBuildRequires> archBuildRequires,
+                           List<Subpackage> subpackages, List<Requirement> requires, List<Crate> crates,
+                           List<ChangelogEntry> changelog) {
+
+    public static final String AUTORELEASE = "autorelease";
+
+    public boolean autorelease() {
+        return AUTORELEASE.equals(release);
+    }
+
+    /** A copy with a new version, kernel, release, sources and changelog (what a bump changes). */
+    public PackageModel withRelease(String newVersion, String newKernel, String newRelease, List<Source> newSources,
+                                    List<ChangelogEntry> newChangelog) {
+        return new PackageModel(name, newVersion, newRelease, summary, description, license, distGitLicense,
+                licenseFiles, docFiles, url, newKernel, abi, List.copyOf(newSources), patches, arches, buildRequires,
+                archBuildRequires, subpackages, requires, crates, List.copyOf(newChangelog));
+    }
+
+    /** A copy bundling another kernel version (stand-in builds). */
+    public PackageModel withKernel(String newKernel) {
+        return withRelease(version, newKernel, release, sources, changelog);
+    }
+
+    public Optional<Subpackage> subpackage(String suffix) {
+        return subpackages.stream().filter(s -> s.name().equals(suffix)).findFirst();
+    }
+
+    /**
+     * A source file.
+     *
+     * @param url     URL with macros ({@code %{url}}, {@code %{version}}, {@code %{name}}, {@code %{kernel}})
+     * @param sha512  lower-case hex, or empty when the file has not been at hand yet
+     * @param comment comment lines written above the SourceN line
+     */
+    public record Source(String url, String sha512, List<String> comment) {
+    }
+
+    /**
+     * @param file     the patch file name (next to the spec)
+     * @param upstream its upstream status: "submitted: URL", "merged in X", "not upstreamable: why"
+     */
+    public record Patch(String file, String upstream) {
+    }
+
+    /** @param list ExclusiveArch; @param reason why exactly these */
+    public record Arches(List<String> list, String reason) {
+    }
+
+    /** BuildRequires needed on some arches only. */
+    public record ArchBuildRequires(List<String> arches, List<String> requires) {
+    }
+
+    /**
+     * A subpackage, {@code %{name}-<name>}.
+     *
+     * @param name         suffix ("devel", "sev", "krun")
+     * @param summary      one line
+     * @param description  lines
+     * @param arches       built only on these arches (empty: all)
+     * @param bcond        "" or a build condition name ("sev", "tdx")
+     * @param bcondDefault whether the build condition is on by default
+     * @param fedoraOnly   built only on Fedora (not RHEL/EPEL)
+     * @param reason       why it is conditional (a spec comment), may be empty
+     */
+    public record Subpackage(String name, String summary, List<String> description, List<String> arches,
+                             String bcond, boolean bcondDefault, boolean fedoraOnly, String reason) {
+        public boolean conditional() {
+            return !arches.isEmpty() || !bcond.isEmpty() || fedoraOnly;
+        }
+    }
+
+    /**
+     * A run-time dependency RPM's generator cannot see.
+     *
+     * @param subpackage "" for the main package, else a subpackage suffix
+     * @param name    what is required
+     * @param version a comparison like {@code >= 5.5.0}, or empty
+     * @param reason  why (a spec comment)
+     */
+    public record Requirement(String subpackage, String name, String version, String reason) {
+    }
+
+    /** A statically linked crate and its SPDX licence. */
+    public record Crate(String name, String version, String license) {
+    }
+
+    /**
+     * A changelog entry. Text is kept as written; the spec escapes it.
+     *
+     * @param date   ISO date (2026-11-25)
+     * @param author {@code Name <email>}
+     * @param evr    version-release this entry belongs to
+     * @param lines  the entry's items (without the leading "- ")
+     */
+    public record ChangelogEntry(String date, String author, String evr, List<String> lines) {
+    }
+}

@@ -1,0 +1,159 @@
+package org.krunpack.specgen;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Turns one package of the model into the plain data a template sees (maps, lists, strings,
+ * booleans): free text already escaped for spec syntax, lists sorted where order carries no meaning,
+ * licence chosen by profile. Every key is always present, so a template never needs a default.
+ */
+public final class SpecData {
+    private SpecData() {
+    }
+
+    public static Map<String, Object> of(PackageModel p, Profile profile, String generatedBy) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("generatedBy", generatedBy);
+        m.put("profile", profile.id());
+        m.put("name", p.name());
+        m.put("version", p.version());
+        m.put("autorelease", p.autorelease());
+        m.put("release", p.autorelease() ? "%autorelease" : p.release() + "%{?dist}");
+        m.put("summary", SpecText.escape(p.summary()));
+        m.put("description", paragraph(p.description()));
+        m.put("license", SpecText.escape(license(p, profile)));
+        m.put("ownLicense", SpecText.escape(p.license()));
+        m.put("licenseFiles", p.licenseFiles());
+        m.put("docFiles", p.docFiles());
+        m.put("url", p.url());
+        m.put("kernel", p.kernel());
+        m.put("abi", p.abi() < 0 ? "" : Integer.toString(p.abi()));
+
+        List<Map<String, Object>> sources = new ArrayList<>();
+        for (int i = 0; i < p.sources().size(); i++) {
+            PackageModel.Source s = p.sources().get(i);
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("index", i);
+            x.put("url", s.url());
+            x.put("file", Macros.sourceFileName(p, s));
+            x.put("comment", s.comment().stream().flatMap(c -> SpecText.comment(c).stream()).toList());
+            sources.add(x);
+        }
+        m.put("sources", sources);
+        List<Map<String, Object>> patches = new ArrayList<>();
+        for (int i = 0; i < p.patches().size(); i++) {
+            PackageModel.Patch x = p.patches().get(i);
+            patches.add(Map.of("index", i, "file", x.file(), "upstream", SpecText.escape(x.upstream()),
+                    "comment", SpecText.comment("Upstream status: " + x.upstream())));
+        }
+        m.put("patches", patches);
+        m.put("arches", Map.of("list", String.join(" ", p.arches().list()), "items", p.arches().list(),
+                "reason", SpecText.escape(p.arches().reason()), "restricted", !p.arches().list().isEmpty(),
+                "comment", p.arches().list().isEmpty() ? List.of()
+                        : SpecText.comment("ExclusiveArch " + String.join(" ", p.arches().list()) + ": "
+                                + p.arches().reason())));
+        m.put("buildRequires", sorted(p.buildRequires()));
+        List<Map<String, Object>> abr = new ArrayList<>();
+        for (PackageModel.ArchBuildRequires b : p.archBuildRequires()) {
+            abr.add(Map.of("arches", String.join(" ", b.arches()), "requires", sorted(b.requires())));
+        }
+        m.put("archBuildRequires", abr);
+
+        Map<String, Object> subs = new LinkedHashMap<>();
+        List<Map<String, Object>> subList = new ArrayList<>();
+        Map<String, Map<String, Object>> bconds = new LinkedHashMap<>();
+        for (PackageModel.Subpackage s : p.subpackages()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("name", s.name());
+            x.put("summary", SpecText.escape(s.summary()));
+            x.put("description", paragraph(s.description()));
+            x.put("arches", String.join(" ", s.arches()));
+            x.put("hasArches", !s.arches().isEmpty());
+            x.put("bcond", s.bcond());
+            x.put("bcondDefault", s.bcondDefault());
+            x.put("fedoraOnly", s.fedoraOnly());
+            x.put("reason", SpecText.escape(s.reason()));
+            x.put("comment", s.reason().isEmpty() ? List.of() : SpecText.comment(s.reason()));
+            x.put("conditional", s.conditional());
+            x.put("requires", requires(p, s.name()));
+            subs.put(s.name(), x);
+            subList.add(x);
+            if (!s.bcond().isEmpty() && !bconds.containsKey(s.bcond())) {
+                bconds.put(s.bcond(), Map.of("name", s.bcond(), "default", s.bcondDefault(),
+                        "comment", SpecText.comment((s.bcondDefault() ? "--without " : "--with ") + s.bcond()
+                                + ": " + s.reason())));
+            }
+        }
+        m.put("sub", subs);
+        m.put("subpackages", subList);
+        m.put("bconds", new ArrayList<>(bconds.values()));
+        m.put("requires", requires(p, ""));
+
+        List<Map<String, Object>> crates = new ArrayList<>();
+        p.crates().stream().sorted((a, b) -> a.name().compareTo(b.name()))
+                .forEach(c -> crates.add(Map.of("name", c.name(), "version", c.version(),
+                        "license", SpecText.escape(c.license()))));
+        m.put("crates", crates);
+
+        List<Map<String, Object>> log = new ArrayList<>();
+        for (PackageModel.ChangelogEntry e : p.changelog()) {
+            List<String> lines = new ArrayList<>();
+            for (String l : e.lines()) {
+                List<String> w = SpecText.wrap(SpecText.escape(l), 76);
+                for (int k = 0; k < w.size(); k++) {
+                    lines.add((k == 0 ? "- " : "  ") + w.get(k));
+                }
+            }
+            log.add(Map.of("header", SpecText.changelogHeader(e), "lines", lines));
+        }
+        m.put("changelog", log);
+        return m;
+    }
+
+    /** The License tag for a profile: strict adds the statically linked crates' licences. */
+    public static String license(PackageModel p, Profile profile) {
+        if (profile == Profile.DIST_GIT) {
+            return p.distGitLicense().isEmpty() ? p.license() : p.distGitLicense();
+        }
+        return SpecText.combinedLicense(p.license(), p.crates());
+    }
+
+    private static List<Map<String, Object>> requires(PackageModel p, String on) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (PackageModel.Requirement r : p.requires()) {
+            if (r.subpackage().equals(on)) {
+                String dep = r.name() + (r.version().isEmpty() ? "" : " " + r.version());
+                out.add(Map.of("name", r.name(), "version", r.version(), "dep", dep,
+                        "comment", SpecText.comment(r.reason())));
+            }
+        }
+        return out;
+    }
+
+    /** Description items: each escaped and wrapped at 79 columns. */
+    private static List<String> paragraph(List<String> items) {
+        List<String> out = new ArrayList<>();
+        for (String i : items) {
+            if (!out.isEmpty()) {
+                out.add("");
+            }
+            out.addAll(SpecText.wrap(SpecText.escape(i), 79));
+        }
+        return out;
+    }
+
+    private static List<String> escape(List<String> lines) {
+        return lines.stream().map(SpecText::escape).toList();
+    }
+
+    private static List<String> sorted(List<String> l) {
+        Set<String> s = new TreeSet<>(new LinkedHashSet<>(l));
+        return List.copyOf(s);
+    }
+}

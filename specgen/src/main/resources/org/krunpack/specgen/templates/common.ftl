@@ -1,0 +1,104 @@
+<#-- krunpack spec templates: shared macros. Data keys: see docs/specs.md ("Template data"). -->
+<#-- A tag line with the value aligned at column 17, as Fedora's specs do. -->
+<#function tag name value>
+  <#return (name + ":")?right_pad(16) + value>
+</#function>
+<#macro lines list>
+<#list list as l>
+${l}
+</#list>
+</#macro>
+<#-- Opens the conditionals a subpackage is built under (Fedora only, build condition, arches). -->
+<#macro open s>
+<#if s.fedoraOnly>
+%if 0%{?fedora}
+</#if>
+<#if s.bcond?has_content>
+%if %{with ${s.bcond}}
+</#if>
+<#if s.hasArches>
+%ifarch ${s.arches}
+</#if>
+</#macro>
+<#macro close s>
+<#if s.hasArches>
+%endif
+</#if>
+<#if s.bcond?has_content>
+%endif
+</#if>
+<#if s.fedoraOnly>
+%endif
+</#if>
+</#macro>
+<#-- Build-condition declarations with their reasons. -->
+<#macro bcondLines>
+<#list bconds as b>
+<@lines b.comment/>
+<#if b.default>
+%bcond_without ${b.name}
+<#else>
+%bcond_with ${b.name}
+</#if>
+</#list>
+</#macro>
+<#-- SourceN lines, each with its comment lines above. -->
+<#macro sourceLines>
+<#list sources as s>
+<@lines s.comment/>
+${tag("Source" + s.index, s.url)}
+</#list>
+</#macro>
+<#-- PatchN lines, each with its upstream status above. -->
+<#macro patchLines>
+<#list patches as p>
+<@lines p.comment/>
+${tag("Patch" + p.index, p.file)}
+</#list>
+</#macro>
+<#macro buildRequireLines>
+<#list buildRequires as b>
+${tag("BuildRequires", b)}
+</#list>
+<#list archBuildRequires as a>
+%ifarch ${a.arches}
+<#list a.requires as b>
+${tag("BuildRequires", b)}
+</#list>
+%endif
+</#list>
+</#macro>
+<#-- Requires RPM cannot find (dlopen), each with its reason. -->
+<#macro requireLines list isa>
+<#list list as r>
+<@lines r.comment/>
+<#if isa>
+${tag("Requires", r.name + "%{?_isa}" + r.version?has_content?then(" " + r.version, ""))}
+<#else>
+${tag("Requires", r.dep)}
+</#if>
+</#list>
+</#macro>
+<#-- %package header and %description of a subpackage; nested content goes between them. -->
+<#macro package s>
+%package ${s.name}
+${tag("Summary", s.summary)}
+<#nested>
+
+%description ${s.name}
+<@lines s.description/>
+</#macro>
+<#macro changelogSection>
+%changelog
+<#if autorelease>
+%autochangelog
+<#else>
+<#list changelog as e>
+${e.header}
+<@lines e.lines/>
+<#sep>
+
+</#sep>
+</#list>
+</#if>
+</#macro>

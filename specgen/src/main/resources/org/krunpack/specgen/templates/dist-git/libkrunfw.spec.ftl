@@ -1,0 +1,78 @@
+<#import "/common.ftl" as c>
+${generatedBy}
+
+# The library only carries a kernel image as data; there is nothing useful
+# for a debuginfo package and the Makefile strips the result.
+%global debug_package %{nil}
+
+%global kernel linux-${kernel}
+
+${c.tag("Name", name)}
+${c.tag("Version", version)}
+${c.tag("Release", release)}
+${c.tag("Summary", summary)}
+${c.tag("License", license)}
+${c.tag("URL", url)}
+<@c.sourceLines/>
+<#if patches?has_content>
+
+<@c.patchLines/>
+</#if>
+
+# ${arches.reason}
+${c.tag("ExclusiveArch", arches.list)}
+
+<@c.buildRequireLines/>
+
+%description
+<@c.lines description/>
+
+<@c.package sub["devel"]>
+${c.tag("Requires", "%{name}%{?_isa} = %{version}-%{release}")}
+</@c.package>
+
+%ifarch x86_64
+<@c.package sub["sev"]/>
+
+<@c.package sub["sev-devel"]>
+${c.tag("Requires", "%{name}-sev%{?_isa} = %{version}-%{release}")}
+</@c.package>
+%endif
+
+%prep
+%setup -q
+mkdir tarballs
+cp %{SOURCE1} tarballs/
+
+%build
+%make_build
+%ifarch x86_64
+%make_build SEV=1
+%endif
+
+%install
+%make_install PREFIX=%{_prefix}
+%ifarch x86_64
+%make_install PREFIX=%{_prefix} SEV=1
+%endif
+
+%files
+<#list docFiles as f>
+%doc ${f}
+</#list>
+%{_libdir}/libkrunfw.so.${abi}
+%{_libdir}/libkrunfw.so.%{version}
+
+%files devel
+%{_libdir}/libkrunfw.so
+
+%ifarch x86_64
+%files sev
+%{_libdir}/libkrunfw-sev.so.${abi}
+%{_libdir}/libkrunfw-sev.so.%{version}
+
+%files sev-devel
+%{_libdir}/libkrunfw-sev.so
+%endif
+
+<@c.changelogSection/>

@@ -1,0 +1,101 @@
+<#import "/common.ftl" as c>
+${generatedBy}
+
+%global abi ${abi}
+
+<@c.bcondLines/>
+# --with check: the tests start VMs and need /dev/kvm, which builders lack
+%bcond_with check
+
+${c.tag("Name", name)}
+${c.tag("Version", version)}
+${c.tag("Release", release)}
+${c.tag("Summary", summary)}
+# ${ownLicense}: libkrun itself; the rest: the crates it links statically
+${c.tag("License", license)}
+${c.tag("URL", url)}
+<@c.sourceLines/>
+<#if patches?has_content>
+
+<@c.patchLines/>
+</#if>
+
+<@c.lines arches.comment/>
+${c.tag("ExclusiveArch", arches.list)}
+
+<@c.buildRequireLines/>
+
+<@c.requireLines requires true/>
+<#list crates as k>
+${c.tag("Provides", "bundled(crate(" + k.name + ")) = " + k.version)}
+</#list>
+
+%description
+<@c.lines description/>
+
+<@c.package sub["devel"]>
+${c.tag("Requires", "%{name}%{?_isa} = %{version}-%{release}")}
+</@c.package>
+
+<@c.open sub["sev"]/>
+<@c.package sub["sev"]>
+<@c.requireLines sub["sev"].requires true/>
+</@c.package>
+<@c.close sub["sev"]/>
+
+%prep
+%autosetup -p1
+# Sources are never conditional; only their use is: RHEL builds take the
+# vendored crates from Source1, Fedora builds take Fedora's crate packages.
+%if 0%{?rhel}
+tar -xf %{SOURCE1}
+%cargo_prep -v vendor
+%else
+%cargo_prep
+%endif
+
+%build
+%make_build
+<@c.open sub["sev"]/>
+%make_build SEV=1
+<@c.close sub["sev"]/>
+
+%install
+%make_install PREFIX=%{_prefix}
+<@c.open sub["sev"]/>
+%make_install PREFIX=%{_prefix} SEV=1
+<@c.close sub["sev"]/>
+
+%check
+%if %{with check}
+%cargo_test
+%else
+# Tests are off by default: they start VMs and need /dev/kvm (see above).
+: tests skipped, build --with check on a host with /dev/kvm
+%endif
+
+%files
+<#list licenseFiles as f>
+%license ${f}
+</#list>
+<#list docFiles as f>
+%doc ${f}
+</#list>
+%{_libdir}/libkrun.so.%{abi}
+%{_libdir}/libkrun.so.%{version}
+
+%files devel
+%{_includedir}/libkrun.h
+%{_libdir}/libkrun.so
+%{_libdir}/pkgconfig/libkrun.pc
+
+<@c.open sub["sev"]/>
+%files sev
+<#list licenseFiles as f>
+%license ${f}
+</#list>
+%{_libdir}/libkrun-sev.so.%{abi}
+%{_libdir}/libkrun-sev.so.%{version}
+<@c.close sub["sev"]/>
+
+<@c.changelogSection/>

@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * <p>The release tarball {@code libkrunfw-<version>.tar.gz} holds: our {@code Makefile} (takes
  * {@code tarballs/linux-<kernel>.tar.xz}, extracts it, applies {@code patches/0*.patch} in order and
  * stops at the first failure, copies {@code config-libkrunfw_x86_64} to {@code .config}, runs
- * {@code make olddefconfig} and {@code make vmlinux} with a fixed KBUILD timestamp, user and host,
+ * {@code KCONFIG_ALLCONFIG=config make allnoconfig} and {@code make vmlinux} with a fixed KBUILD timestamp, user and host,
  * lays the vmlinux PT_LOAD segments out by physical address, and bundles them with an {@code .incbin}
  * into a writable, 64 KiB aligned and padded array in {@code libkrunfw.so.<version>} with SONAME
  * {@code libkrunfw.so.<abi>}); {@code krunfw.c} (the exported functions), {@code payload.sh},
@@ -187,10 +187,14 @@ public final class StandInRelease {
         return target;
     }
 
-    /** The kernel config used by default: our fragments (base + x86_64), a small kernel. */
+    /**
+     * The stand-in release's config: our fragments concatenated. Its Makefile resolves them with
+     * {@code KCONFIG_ALLCONFIG=<config> make allnoconfig} (every unlisted symbol off), so the kernel
+     * is as small as the fragments ask.
+     */
     public static String configFromFragments(List<Path> fragments) {
         StringBuilder sb = new StringBuilder("# config-libkrunfw_x86_64 of the krunpack stand-in release:\n"
-                + "# our fragments concatenated; 'make olddefconfig' gives every other symbol its default.\n");
+                + "# our fragments concatenated; resolved with KCONFIG_ALLCONFIG + 'make allnoconfig'.\n");
         for (Path f : fragments) {
             try {
                 sb.append("\n# --- ").append(f.getFileName()).append('\n').append(Files.readString(f));
@@ -251,7 +255,11 @@ public final class StandInRelease {
             KERNEL_SOURCES = $(KERNEL_VERSION)
             KERNEL_CONFIG = config-libkrunfw_x86_64
             KERNEL_PATCHES = $(sort $(wildcard patches/0*.patch))
-            KBUILD_FLAGS = KBUILD_BUILD_TIMESTAMP="@TIMESTAMP@" KBUILD_BUILD_USER=root KBUILD_BUILD_HOST=libkrunfw
+            KBUILD_FLAGS = KBUILD_BUILD_TIMESTAMP="@TIMESTAMP@" KBUILD_BUILD_USER=root KBUILD_BUILD_HOST=libkrunfw \\
+            \tKBUILD_BUILD_VERSION=1
+            # ccache when installed (relative paths let it hit across build directories)
+            KCC := $(if $(shell command -v ccache),ccache gcc,gcc)
+            export CCACHE_BASEDIR := $(CURDIR)
             PREFIX ?= /usr/local
             LIBDIR = $(PREFIX)/lib64
             SONAME = libkrunfw.so.$(ABI_VERSION)
@@ -268,12 +276,11 @@ public final class StandInRelease {
             \trm -rf $(KERNEL_SOURCES)
             \ttar -xf $(KERNEL_TARBALL)
             \tset -e; for p in $(KERNEL_PATCHES); do echo "applying $$p"; patch -p1 -d $(KERNEL_SOURCES) < $$p; done
-            \tcp $(KERNEL_CONFIG) $(KERNEL_SOURCES)/.config
-            \t$(MAKE) -C $(KERNEL_SOURCES) olddefconfig
+            \tKCONFIG_ALLCONFIG=$(CURDIR)/$(KERNEL_CONFIG) $(MAKE) -C $(KERNEL_SOURCES) allnoconfig
             \ttouch $@
 
             $(KERNEL_SOURCES)/vmlinux: $(KERNEL_SOURCES)/.krunfw-prepared
-            \t$(MAKE) -C $(KERNEL_SOURCES) $(KBUILD_FLAGS) vmlinux
+            \t$(MAKE) -C $(KERNEL_SOURCES) $(KBUILD_FLAGS) CC="$(KCC)" vmlinux
 
             kernel.bin: $(KERNEL_SOURCES)/vmlinux payload.sh
             \t./payload.sh $< $@

@@ -43,7 +43,7 @@ class LibkrunfwBinaryRpmTest {
 
         long t0 = System.nanoTime();
         StandInRelease.write(sources, pkg.version(), pkg.abi(), pkg.kernel(), DEBIAN_KERNEL,
-                StandInRelease.configFromFragments(List.of(ROOT.resolve("kernel-config/10-base.config"),
+                StandInRelease.configFromFragments(List.of(ROOT.resolve("kernel-config/ci/10-ci-base.config"),
                         ROOT.resolve("kernel-config/30-x86_64.config"))), SDE);
         long t1 = System.nanoTime();
         List<Path> rpms = Rpmbuild.binaryRpms(spec, work.resolve("RPMS"),

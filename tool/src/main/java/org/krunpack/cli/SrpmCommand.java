@@ -3,6 +3,7 @@ package org.krunpack.cli;
 import org.krunpack.project.Project;
 import org.krunpack.srpm.PackagingConfig;
 import org.krunpack.srpm.Srpms;
+import org.krunpack.core.KrunpackException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,19 +21,36 @@ public final class SrpmCommand extends BaseCommand {
     List<String> packages = List.of();
 
     @Option(names = "--source-dir", paramLabel = "DIR",
-            description = "Folder holding the Source files (default: <out>/sources).")
+            description = "Folder holding the Source files (default: <out>/rpm-sources).")
     Path sourceDir;
 
     @Option(names = "--stand-in",
             description = "Write small STAND-IN tarballs for missing sources (trial SRPMs, never for release).")
     boolean standIn;
 
+    @Option(names = "--spec", paramLabel = "FILE",
+            description = "Build the package of this spec (NAME.spec: the package NAME of the model).")
+    Path specFile;
+
+    @Option(names = "--outdir", paramLabel = "DIR",
+            description = "Write the SRPMs here (default: <out>/srpm/); COPR's make_srpm passes its outdir.")
+    Path srpmDir;
+
     @Override
     public Integer call() {
         Project project = project();
         PackagingConfig cfg = PackagingConfig.from(project);
-        Path src = sourceDir != null ? sourceDir : outDir.resolve("sources");
-        return report(Srpms.build(cfg, new Srpms.Request(packages, src, outDir.resolve("srpm"),
-                project.sourceDateEpoch(), standIn)));
+        Path src = sourceDir != null ? sourceDir : outDir.resolve("rpm-sources");
+        List<String> selected = packages;
+        if (specFile != null) {
+            String file = specFile.getFileName().toString();
+            if (!file.endsWith(".spec")) {
+                throw KrunpackException.usage("--spec " + specFile + ": expected a file named NAME.spec");
+            }
+            selected = new java.util.ArrayList<>(packages);
+            selected.add(file.substring(0, file.length() - ".spec".length()));
+        }
+        return report(Srpms.build(cfg, new Srpms.Request(selected, src,
+                srpmDir != null ? srpmDir : outDir.resolve("srpm"), project.sourceDateEpoch(), standIn)));
     }
 }

@@ -71,14 +71,16 @@ class CoprMakefileTest {
         assertThat(files.stdout()).contains("libkrunfw-5.5.0.tar.gz", "linux-6.12.117.tar.xz", "libkrunfw.spec");
         assertThat(r.stdout()).contains("installing nothing", "SRPM ready: " + srpms.get(0));
         assertThat(Files.readString(log).strip())
-                .isEqualTo("srpm --out " + outdir + " --spec " + spec + " | cwd=" + ROOT);
+                .isEqualTo("srpm --spec " + spec + " --outdir " + outdir + " --source-dir " + ROOT.resolve("out/rpm-sources")
+                        + " --stand-in | cwd=" + ROOT);
+        assertThat(r.stdout()).contains("building with STAND-IN sources");
     }
 
     @Test
     void relativeArgumentsAreResolvedFromWhereMakeRuns() throws IOException {
         Tools.Result r = make(dir.resolve("clone"), "outdir=out", "spec=rpm/libkrunfw.spec", "KRUNPACK=" + fake);
         assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
-        assertThat(Files.readString(log)).contains("--out " + dir.resolve("clone/out") + " --spec " + spec);
+        assertThat(Files.readString(log)).contains("--spec " + spec + " --outdir " + dir.resolve("clone/out"));
     }
 
     /** A java that reports the version in {@code version} (as java -XshowSettings does) and a dnf that "installs" 21. */
@@ -101,9 +103,9 @@ class CoprMakefileTest {
         Tools.Result r = make(spec.getParent(), "outdir=" + dir.resolve("o"), "spec=" + spec, "KRUNPACK=" + fake,
                 "DNF=" + jd[1], "MVN=krunpack-test-no-such-mvn", "JAVA=" + jd[0]);
         assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
-        assertThat(r.stdout()).contains("installing with " + jd[1] + ": java-21-openjdk-devel maven");
+        assertThat(r.stdout()).contains("installing with " + jd[1] + ": java-21-openjdk-devel maven rpmdevtools");
         assertThat(Files.readString(dir.resolve("dnf.log")).strip())
-                .isEqualTo("-y install java-21-openjdk-devel maven");
+                .isEqualTo("-y install java-21-openjdk-devel maven rpmdevtools");
         assertThat(log).exists();
     }
 

@@ -236,7 +236,9 @@ final class PackageChecks {
         List<String> problems = new ArrayList<>();
         for (Content c : libs) {
             try {
-                Path tmp = Files.createTempFile("krunpack-review-", "-" + c.path().substring(c.path().lastIndexOf('/') + 1));
+                // keep the packaged file name: verify-lib checks it against the SONAME
+                Path dir = Files.createTempDirectory("krunpack-review-");
+                Path tmp = dir.resolve(c.path().substring(c.path().lastIndexOf('/') + 1));
                 try {
                     Files.write(tmp, c.whole());
                     for (BundleContractCheck.Problem p : bundle.check(tmp)) {
@@ -244,6 +246,7 @@ final class PackageChecks {
                     }
                 } finally {
                     Files.deleteIfExists(tmp);
+                    Files.deleteIfExists(dir);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

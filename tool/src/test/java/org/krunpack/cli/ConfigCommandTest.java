@@ -54,7 +54,8 @@ class ConfigCommandTest {
     }
 
     @Test
-    void without_tree_the_pipeline_tree_is_used_and_its_absence_explained(@TempDir Path dir) throws Exception {
+    void without_tree_the_sources_are_fetched_first_and_a_missing_tarball_is_named(@TempDir Path dir)
+            throws Exception {
         Files.writeString(dir.resolve("a.config"), "CONFIG_A=y\n");
         Path project = project(dir, "a.config");
         StringWriter out = new StringWriter();
@@ -62,9 +63,9 @@ class ConfigCommandTest {
         int rc = run(out, err, "config", "-c", project.toString(), "--out", dir.resolve("out").toString(),
                 "--format", "json");
         assertThat(rc).isEqualTo(2);
-        assertThat(out.toString()).contains("\"result\" : \"error\"")
-                .contains("kernel tree " + dir.resolve("out/tree/linux-6.12.117") + " not found");
-        assertThat(err.toString()).contains("pass --tree DIR");
+        assertThat(out.toString()).contains("\"result\" : \"error\"").contains("/nonexistent.tar.xz");
+        assertThat(err.toString()).contains("sources.kernel");
+        assertThat(dir.resolve("out/tree")).doesNotExist();
     }
 
     @Test

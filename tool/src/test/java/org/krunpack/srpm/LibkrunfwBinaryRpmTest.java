@@ -3,6 +3,10 @@ package org.krunpack.srpm;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.krunpack.core.Tools;
+import org.krunpack.review.BundleContractCheck;
+import org.krunpack.review.Review;
+import org.krunpack.review.ReviewReport;
+import org.krunpack.verify.LibraryVerifier;
 import org.krunpack.specgen.ModelReader;
 import org.krunpack.specgen.PackageModel;
 import org.krunpack.specgen.Profile;
@@ -65,5 +69,19 @@ class LibkrunfwBinaryRpmTest {
         assertThat(dyn).contains("Library soname: [libkrunfw.so.5]");
         String syms = Tools.check(List.of("nm", "-D", "--defined-only", lib.toString()), null, null).stdout();
         assertThat(syms).contains(" T krunfw_get_kernel", " T krunfw_get_version", " D KERNEL_BUNDLE");
+
+        // Issue 5's acceptance: the SRPM and the binary RPMs krunpack builds pass every MUST check,
+        // including the one-kernel exemption and the bundle contract through verify-lib.
+        List<Path> srpms = Rpmbuild.sourceRpm(spec, work.resolve("SRPMS"),
+                new Rpmbuild.Options(sources, SDE, macros, List.of("--nodeps")));
+        List<Path> reviewed = new java.util.ArrayList<>(rpms);
+        reviewed.addAll(srpms);
+        ReviewReport report = Review.run(reviewed, Review.Options.defaults(library ->
+                LibraryVerifier.verify(library, null).failures().stream()
+                        .map(c -> new BundleContractCheck.Problem(c.name(), c.evidence())).toList()));
+        Files.writeString(work.resolve("review.txt"), report.render());
+        assertThat(report.mustFailures()).as("MUST failures; full report in %s", work.resolve("review.txt"))
+                .isEmpty();
+        assertThat(report.exemptionVerdict()).hasValueSatisfying(v -> assertThat(v).contains("The one-kernel exemption holds"));
     }
 }

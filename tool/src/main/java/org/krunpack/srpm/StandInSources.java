@@ -59,7 +59,7 @@ public final class StandInSources {
         files.put("Makefile", ("# krunpack FAKE kernel tree: only the targets libkrunfw's Makefile calls.\n"
                 + "VERSION = " + v[0] + "\nPATCHLEVEL = " + v[1] + "\nSUBLEVEL = " + v[2] + "\nEXTRAVERSION =\n"
                 + "CC ?= cc\n"
-                + "olddefconfig:\n\ttest -s .config\n"
+                + "allnoconfig:\n\tcp \"$$KCONFIG_ALLCONFIG\" .config\n"
                 + "vmlinux: head.c\n\t$(CC) -O2 -nostdlib -static -no-pie -Wl,-e,startup_64"
                 + " -Wl,-Ttext-segment=0x1000000 -Wl,--build-id=none -o $@ head.c\n"));
         files.put("head.c", "/* krunpack fake kernel */\nchar data[4096] = {1};\n"

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
 public record FeatureManifest(Path file, List<Feature> features) {
     /** Probe kinds the smoke test knows (see docs/kernel-config.md, "The feature manifest"). */
     public static final Set<String> PROBE_KINDS = Set.of("virtio", "virtio-driver", "filesystem", "file",
-            "namespaces", "socket");
+            "namespaces", "cgroup2", "seccomp", "socket");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
     private static final Pattern SYMBOL = Pattern.compile("[A-Z0-9_]+");
@@ -122,6 +122,10 @@ public record FeatureManifest(Path file, List<Feature> features) {
                 }
                 if (value.isBlank()) {
                     problems.add(where + ".probe.value", "required: what the probe looks for");
+                } else if ("file".equals(kind) && !value.startsWith("/")) {
+                    problems.add(where + ".probe.value", "a file probe needs an absolute path, not '" + value + "'");
+                } else if ("virtio".equals(kind) && !value.matches("\\d+")) {
+                    problems.add(where + ".probe.value", "a virtio probe needs a device id number, not '" + value + "'");
                 }
                 probe = new Probe(kind, value);
             }

@@ -72,9 +72,9 @@ class FeatureManifestTest {
                 "features.a.options: required: a non-empty list of symbols (without CONFIG_)",
                 "features.b.options[0]: 'CONFIG_B': write the symbol without CONFIG_",
                 "features.b.options[1]: 'b-c' is not a Kconfig symbol name",
-                "features.b.probe.kind: 'telepathy' is not one of file, filesystem, namespaces, socket, virtio, virtio-driver",
+                "features.b.probe.kind: 'telepathy' is not one of cgroup2, file, filesystem, namespaces, seccomp, socket, virtio, virtio-driver",
                 "features.b.probe.value: required: what the probe looks for",
                 "features.c.probes: unknown key (known: options, probe)",
-                "features.c.probe: required: {kind: <file|filesystem|namespaces|socket|virtio|virtio-driver>, value: ...}");
+                "features.c.probe: required: {kind: <cgroup2|file|filesystem|namespaces|seccomp|socket|virtio|virtio-driver>, value: ...}");
     }
 }

@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.List;
 
 /** {@code krunpack smoke}: boots the kernel inside a libkrunfw library and probes the guest. */
-@Command(name = "smoke",
+@Command(name = "smoke", mixinStandardHelpOptions = true,
         description = {"Boot the kernel a libkrunfw library hands out (krunfw_get_kernel) under QEMU,"
                 + " and under libkrun where installed, and check what a libkrun guest needs.",
                 "Uses KVM only when hardware KVM (kvm_intel/kvm_amd, read-write /dev/kvm) is usable,"

@@ -1,18 +1,17 @@
 package org.krunpack.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.krunpack.testing.CliRun.Run;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.krunpack.testing.TestKernels;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.krunpack.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code krunpack bundle} and {@code krunpack verify-lib} as a user runs them. */
@@ -21,21 +20,7 @@ class BundleCliTest {
     @TempDir
     Path tmp;
 
-    record Run(int exit, String out, String err) {
-        JsonNode json() throws IOException {
-            return Json.mapper().readTree(out);
-        }
-    }
 
-    static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int rc = cl.execute(args);
-        return new Run(rc, out.toString(), err.toString());
-    }
 
     private Path project(String variant) throws IOException {
         Files.writeString(tmp.resolve("base.config"), "CONFIG_64BIT=y\n");

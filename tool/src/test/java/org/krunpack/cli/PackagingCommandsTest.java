@@ -1,32 +1,20 @@
 package org.krunpack.cli;
 
+import org.krunpack.testing.CliRun.Run;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.krunpack.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The spec and bump commands through the real command line (picocli), on a copy of the project. */
 class PackagingCommandsTest {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
-    record Run(int code, String out, String err) {
-    }
 
-    static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     static Path copyProject(Path dir) throws Exception {
         Files.createDirectories(dir.resolve("rpm"));
@@ -50,19 +38,19 @@ class PackagingCommandsTest {
     @Test
     void specCheckPassesOnTheCheckedInProjectAndFailsAfterAHandEdit(@TempDir Path dir) throws Exception {
         Path project = copyProject(dir);
-        assertThat(run("spec", "-c", project.toString(), "--check").code()).isZero();
+        assertThat(run("spec", "-c", project.toString(), "--check").exit()).isZero();
         Files.writeString(dir.resolve("rpm/crun.spec"), "hand edit\n", java.nio.file.StandardOpenOption.APPEND);
         Run r = run("spec", "-c", project.toString(), "--check", "--format", "json");
-        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("\"drift\" : [ \"crun.spec\" ]").contains("./krunpack spec");
-        assertThat(run("spec", "-c", project.toString()).code()).isZero();
-        assertThat(run("spec", "-c", project.toString(), "--check").code()).isZero();
+        assertThat(run("spec", "-c", project.toString()).exit()).isZero();
+        assertThat(run("spec", "-c", project.toString(), "--check").exit()).isZero();
     }
 
     @Test
     void ejectWritesTheTemplates(@TempDir Path dir) {
         Run r = run("spec", "--eject", dir.resolve("t").toString());
-        assertThat(r.code()).isZero();
+        assertThat(r.exit()).isZero();
         assertThat(dir.resolve("t/strict/libkrunfw.spec.ftl")).exists();
         assertThat(dir.resolve("t/dist-git/crun.spec.ftl")).exists();
     }
@@ -72,12 +60,12 @@ class PackagingCommandsTest {
         Path project = copyProject(dir);
         Run r = run("bump", "-c", project.toString(), "libkrunfw", "5.6.0", "--kernel", "6.12.95",
                 "--date", "2026-12-01", "--packager", "Jane Packager <jane@example.org>", "--format", "json");
-        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.exit()).as(r.err()).isZero();
         assertThat(Files.readString(dir.resolve("rpm/libkrunfw.spec"))).contains("Version:        5.6.0",
                 "%global kernel linux-6.12.95", "* Tue Dec 01 2026 Jane Packager <jane@example.org> - 5.6.0-1",
                 "- Update to 5.6.0 which bundles a 6.12.95 kernel");
         assertThat(Files.readString(dir.resolve("rpm/libkrunfw.sources"))).contains("# FIXME SHA512 (linux-6.12.95.tar.xz)");
-        assertThat(run("spec", "-c", project.toString(), "--check").code()).isZero();
+        assertThat(run("spec", "-c", project.toString(), "--check").exit()).isZero();
     }
 
     @Test
@@ -85,7 +73,7 @@ class PackagingCommandsTest {
         Path project = copyProject(dir);
         String before = Files.readString(dir.resolve("rpm/packaging.yaml"));
         Run r = run("bump", "-c", project.toString(), "libkrun", "1.20 beta", "--date", "2026-12-01");
-        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("' ' (space)");
         assertThat(Files.readString(dir.resolve("rpm/packaging.yaml"))).isEqualTo(before);
     }

@@ -1,35 +1,23 @@
 package org.krunpack.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.krunpack.testing.CliRun.Run;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.krunpack.review.FixturesAccess;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import static org.krunpack.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Tag("tools")
 class ReviewCommandTest {
-    record Run(int exit, String out, String err) {
-    }
 
-    static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void reviewsADirectoryOfPackagesAsJson(@TempDir Path dir) throws Exception {

@@ -4,7 +4,6 @@ import org.krunpack.core.ExitCode;
 import org.krunpack.review.BundleContractCheck;
 import org.krunpack.review.Review;
 import org.krunpack.review.ReviewReport;
-import org.krunpack.verify.LibraryVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -22,8 +21,7 @@ public final class ReviewCommand extends BaseCommand {
     List<Path> paths;
 
     /** The bundle-contract check: verify-lib's ELF checks and dlopen calls on the packaged library. */
-    static BundleContractCheck bundleContract = library -> LibraryVerifier.verify(library, null).failures().stream()
-            .map(c -> new BundleContractCheck.Problem(c.name(), c.evidence())).toList();
+    static BundleContractCheck bundleContract = BundleContractCheck.verifyLib();
 
     @Override
     public Integer call() {

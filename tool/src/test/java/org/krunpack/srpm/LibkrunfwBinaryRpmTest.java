@@ -6,7 +6,6 @@ import org.krunpack.core.Tools;
 import org.krunpack.review.BundleContractCheck;
 import org.krunpack.review.Review;
 import org.krunpack.review.ReviewReport;
-import org.krunpack.verify.LibraryVerifier;
 import org.krunpack.specgen.ModelReader;
 import org.krunpack.specgen.PackageModel;
 import org.krunpack.specgen.Profile;
@@ -76,9 +75,7 @@ class LibkrunfwBinaryRpmTest {
                 new Rpmbuild.Options(sources, SDE, macros, List.of("--nodeps")));
         List<Path> reviewed = new java.util.ArrayList<>(rpms);
         reviewed.addAll(srpms);
-        ReviewReport report = Review.run(reviewed, Review.Options.defaults(library ->
-                LibraryVerifier.verify(library, null).failures().stream()
-                        .map(c -> new BundleContractCheck.Problem(c.name(), c.evidence())).toList()));
+        ReviewReport report = Review.run(reviewed, Review.Options.defaults(BundleContractCheck.verifyLib()));
         Files.writeString(work.resolve("review.txt"), report.render());
         assertThat(report.mustFailures()).as("MUST failures; full report in %s", work.resolve("review.txt"))
                 .isEmpty();

@@ -1,0 +1,91 @@
+package org.krunpack.project;
+
+import org.krunpack.project.PackagingConfig;
+import org.krunpack.core.KrunpackException;
+import org.krunpack.core.yaml.YamlNode;
+import org.krunpack.specgen.Profile;
+
+import java.nio.file.Path;
+
+/**
+ * The {@code packaging:} section of {@code krunpack.yaml}.
+ *
+ * <pre>
+ * packaging:
+ *   model: rpm/packaging.yaml     # the packaging model (default)
+ *   profile: strict               # strict (default) | dist-git
+ *   packager: "Name &lt;email&gt;"       # changelog author for bump (else $RPM_PACKAGER)
+ *   templates: rpm/templates      # optional: folder overriding templates file by file
+ *   specDir: rpm                  # where specs, sources files and macros go (default: the model's folder)
+ * </pre>
+ *
+ * @param model      the model file (absolute)
+ * @param modelName  the model file as written in the specs' generated-by line (relative to the project)
+ * @param profile    template profile
+ * @param packager   changelog author, or null
+ * @param templates  override folder, or null
+ * @param specDir    output folder for specs
+ */
+public record PackagingConfig(Path model, String modelName, Profile profile, String packager, Path templates,
+                              Path specDir) {
+    /** The section's defaults (no {@code packaging:} in the project file). */
+    public static PackagingConfig defaults(Path baseDir) {
+        Path model = baseDir.resolve("rpm/packaging.yaml").normalize();
+        return new PackagingConfig(model, "rpm/packaging.yaml", Profile.STRICT, null, null, model.getParent());
+    }
+
+    /** Reads the section (every key optional); problems go to the document. */
+    static PackagingConfig from(YamlNode n, Path baseDir) {
+        if (!n.exists()) {
+            return defaults(baseDir);
+        }
+        n.requireMap();
+        YamlNode modelNode = n.get("model");
+        String modelName = modelNode.string("rpm/packaging.yaml");
+        YamlNode profileNode = n.get("profile");
+        String profileName = profileNode.string(Profile.STRICT.id());
+        Profile profile = Profile.parse(profileName).orElse(null);
+        if (profile == null) {
+            profileNode.problem("'" + profileName + "' is not one of strict, dist-git");
+            profile = Profile.STRICT;
+        }
+        String packager = n.get("packager").string();
+        Path templates = n.get("templates").path(baseDir);
+        Path model = modelNode.exists() ? modelNode.path(baseDir) : baseDir.resolve(modelName).normalize();
+        Path specDir = n.get("specDir").path(baseDir);
+        if (model == null) {
+            model = baseDir.resolve("rpm/packaging.yaml").normalize();
+        }
+        return new PackagingConfig(model, modelName, profile, packager, templates,
+                specDir != null ? specDir : model.getParent());
+    }
+
+    /** The project's section. */
+    public static PackagingConfig from(Project project) {
+        return project.packaging();
+    }
+
+    public PackagingConfig withProfile(Profile p) {
+        return new PackagingConfig(model, modelName, p, packager, templates, specDir);
+    }
+
+    public PackagingConfig withTemplates(Path t) {
+        return new PackagingConfig(model, modelName, profile, packager, t, specDir);
+    }
+
+    /** The packager for changelog entries: the project file's, else $RPM_PACKAGER. */
+    public String packagerOrEnv(String fromOption) {
+        if (fromOption != null && !fromOption.isBlank()) {
+            return fromOption;
+        }
+        if (packager != null && !packager.isBlank()) {
+            return packager;
+        }
+        String env = System.getenv("RPM_PACKAGER");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        throw KrunpackException.usage("no packager for the changelog entry: set packaging.packager in krunpack.yaml,"
+                + " or RPM_PACKAGER=\"Full Name <email>\", or pass --packager");
+    }
+}

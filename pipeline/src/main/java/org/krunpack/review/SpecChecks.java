@@ -1,0 +1,588 @@
+package org.krunpack.review;
+
+import org.krunpack.core.Digests;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The checks decided from a spec file's text (and its directory's {@code sources} file). */
+final class SpecChecks {
+    private static final Pattern USES_C = Pattern.compile(
+            "\\bgcc\\b|\\bcc\\b|%\\{?__cc\\}?|%\\{?make_build\\}?|%\\{?configure\\}?|%\\{?cmake\\}?|%\\{?meson\\}?"
+                    + "|^\\s*make\\b|%\\{?__make\\}?|\\$\\(CC\\)|\\$CC\\b");
+    private static final Pattern USES_CARGO = Pattern.compile("%\\{?cargo_|\\bcargo\\s");
+    private static final Pattern KERNEL_TARBALL = Pattern.compile("(^|/)linux-[0-9][^/]*\\.tar\\.(xz|gz|bz2)$");
+    private static final Pattern FIXME_LINE = Pattern.compile("^#\\s*FIXME\\s+SHA(?:512|256)\\s*\\((.+?)\\)");
+    private static final Pattern SOURCES_LINE = Pattern.compile("^(SHA512|SHA256)\\s*\\((.+)\\)\\s*=\\s*([0-9a-fA-F]+)$");
+
+    private final SpecFile spec;
+    private final String subject;
+    private final Licenses licenses;
+    private final Optional<String> expandedLicense;
+    private final List<Finding> out = new ArrayList<>();
+
+    /**
+     * @param expandedLicense the main License as rpmspec expands it, when rpmspec ran
+     */
+    SpecChecks(SpecFile spec, String subject, Licenses licenses, Optional<String> expandedLicense) {
+        this.spec = spec;
+        this.subject = subject;
+        this.licenses = licenses;
+        this.expandedLicense = expandedLicense;
+    }
+
+    List<Finding> run() {
+        specName();
+        licenseSpdx();
+        licenseFiles();
+        sourceUrls();
+        sourcesChecksum();
+        conditionalSources();
+        exclusiveArch();
+        debuginfo();
+        globalNotDefine();
+        patchComments();
+        summary();
+        lineLength();
+        checkSection();
+        buildRequiresGcc();
+        develContents();
+        develIsaRequires();
+        sonameGlob();
+        noLdconfig();
+        rust();
+        requiresDlopen();
+        kernelExemption();
+        return out;
+    }
+
+    private void add(Finding f) {
+        out.add(f);
+    }
+
+    private List<String> ev(int line) {
+        return List.of(spec.at(line));
+    }
+
+    private void specName() {
+        String file = spec.path().getFileName().toString();
+        String name = spec.name();
+        if (name.isEmpty() || name.contains("%")) {
+            add(Finding.notEvaluated(Rule.SPEC_NAME, subject, "Name could not be expanded: '" + name + "'"));
+        } else if (file.equals(name + ".spec")) {
+            add(Finding.pass(Rule.SPEC_NAME, subject, "spec file is " + file, List.of()));
+        } else {
+            add(Finding.fail(Rule.SPEC_NAME, subject, "spec file is " + file + ", expected " + name + ".spec",
+                    spec.tag("name").map(t -> ev(t.line())).orElse(List.of())));
+        }
+    }
+
+    private void licenseSpdx() {
+        List<String> problems = new ArrayList<>();
+        List<String> evidence = new ArrayList<>();
+        List<SpecFile.Tag> tags = spec.tags().stream().filter(t -> t.name().equals("license")).toList();
+        if (tags.isEmpty()) {
+            add(Finding.fail(Rule.LICENSE_SPDX, subject, "no License tag", List.of()));
+            return;
+        }
+        for (SpecFile.Tag t : tags) {
+            String value = spec.expand(t.value());
+            if (value.contains("%") && t.pkg().isEmpty() && expandedLicense.isPresent()) {
+                value = expandedLicense.get();
+            }
+            if (value.contains("%")) {
+                add(Finding.notEvaluated(Rule.LICENSE_SPDX, subject, "License uses macros krunpack cannot expand"
+                        + " without rpmspec: " + spec.at(t.line())));
+                return;
+            }
+            Licenses.Result r = licenses.check(value);
+            for (String p : r.problems()) {
+                problems.add(spec.at(t.line()) + " -> " + p);
+            }
+            evidence.add(spec.at(t.line()));
+        }
+        add(problems.isEmpty() ? Finding.pass(Rule.LICENSE_SPDX, subject, "SPDX, every identifier allowed", evidence)
+                : Finding.fail(Rule.LICENSE_SPDX, subject, "License is not an allowed SPDX expression", problems));
+    }
+
+    private void licenseFiles() {
+        for (SpecFile.Section s : spec.sections("files")) {
+            for (int n = s.startLine(); n <= s.endLine(); n++) {
+                if (spec.line(n).strip().startsWith("%license")) {
+                    add(Finding.pass(Rule.LICENSE_FILES, subject, "licence files marked %license", ev(n)));
+                    return;
+                }
+            }
+        }
+        List<String> evidence = spec.sections("files").stream()
+                .map(s -> spec.path().getFileName() + ":" + s.startLine() + ": %files " + s.arg() + " has no %license line")
+                .toList();
+        add(Finding.fail(Rule.LICENSE_FILES, subject, "no %license in any %files section", evidence));
+    }
+
+    private static String basename(String url) {
+        String u = url;
+        int hash = u.indexOf('#');
+        if (hash >= 0) {
+            u = u.substring(hash + 1);
+        }
+        int slash = u.lastIndexOf('/');
+        return slash < 0 ? u : u.substring(slash + 1);
+    }
+
+    private void sourceUrls() {
+        List<String> bad = new ArrayList<>();
+        List<String> literal = new ArrayList<>();
+        int urls = 0;
+        for (SpecFile.Tag t : spec.sourcesAndPatches()) {
+            if (!t.name().startsWith("source")) {
+                continue;
+            }
+            String v = spec.expand(t.value());
+            if (v.contains("://")) {
+                urls++;
+                if (!v.matches("^(https?|ftp)://.+")) {
+                    bad.add(spec.at(t.line()) + " -> not an http(s)/ftp URL");
+                }
+                if (!t.value().contains("%")) {
+                    literal.add(spec.at(t.line()) + " -> literal URL, use %{version}");
+                }
+            } else if (spec.commentAbove(t.line()).isEmpty()) {
+                bad.add(spec.at(t.line()) + " -> not a URL and no comment above says how the file is made");
+            }
+        }
+        add(Finding.of(Rule.SOURCE_URL, subject, bad, "every Source is a full URL or explained", "Source not a full URL"));
+        if (urls == 0) {
+            add(Finding.na(Rule.SOURCE_URL_VERSION, subject, "no URL sources"));
+        } else {
+            add(Finding.of(Rule.SOURCE_URL_VERSION, subject, literal, "Source URLs use macros",
+                    "Source URLs with a literal version"));
+        }
+    }
+
+    private void sourcesChecksum() {
+        Path dir = spec.path().toAbsolutePath().getParent();
+        String specBase = spec.path().getFileName().toString().replaceFirst("\\.spec$", "");
+        Path sources = dir == null ? null : dir.resolve("sources");
+        if (sources != null && !Files.isRegularFile(sources)) {
+            sources = dir.resolve(specBase + ".sources"); // several specs in one directory (krunpack's rpm/)
+        }
+        if (sources == null || !Files.isRegularFile(sources)) {
+            add(Finding.notEvaluated(Rule.SOURCES_CHECKSUM, subject, "no 'sources' (or " + specBase
+                    + ".sources) file next to the spec"));
+            return;
+        }
+        String sourcesName = sources.getFileName().toString();
+        List<String> problems = new ArrayList<>();
+        List<String> good = new ArrayList<>();
+        List<String> listed = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        int missing = 0;
+        try {
+            List<String> lines = Files.readAllLines(sources);
+            for (int i = 0; i < lines.size(); i++) {
+                String l = lines.get(i).strip();
+                Matcher fixme = FIXME_LINE.matcher(l);
+                if (fixme.find()) {
+                    listed.add(fixme.group(1));
+                    unknown.add(sourcesName + ":" + (i + 1) + ": " + fixme.group(1) + " has no digest yet (FIXME)");
+                    continue;
+                }
+                if (l.isEmpty() || l.startsWith("#")) {
+                    continue;
+                }
+                Matcher m = SOURCES_LINE.matcher(l);
+                if (!m.matches()) {
+                    problems.add(sourcesName + ":" + (i + 1) + ": not 'SHA512 (file) = hex': " + l);
+                    continue;
+                }
+                String file = m.group(2);
+                listed.add(file);
+                Path local = dir.resolve(file);
+                if (!Files.isRegularFile(local)) {
+                    missing++;
+                    continue;
+                }
+                String actual = m.group(1).equals("SHA512") ? Digests.sha512(local) : Digests.sha256(local);
+                if (actual.equalsIgnoreCase(m.group(3))) {
+                    good.add(sourcesName + ":" + (i + 1) + ": " + file + " matches");
+                } else {
+                    problems.add(sourcesName + ":" + (i + 1) + ": " + file + " has " + m.group(1) + " " + actual
+                            + ", the sources file says " + m.group(3));
+                }
+            }
+        } catch (IOException e) {
+            problems.add(sources + ": cannot read: " + e.getMessage());
+        }
+        for (SpecFile.Tag t : spec.sourcesAndPatches()) {
+            if (t.name().startsWith("source") && spec.expand(t.value()).contains("://")) {
+                String base = spec.expand(basename(t.value()));
+                if (!base.contains("%") && !listed.contains(base)) {
+                    problems.add(spec.at(t.line()) + " -> " + base + " is not listed in " + sourcesName);
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            add(Finding.fail(Rule.SOURCES_CHECKSUM, subject, "'sources' does not match", problems));
+        } else if (!unknown.isEmpty()) {
+            add(new Finding(Rule.SOURCES_CHECKSUM, subject, Verdict.NOT_EVALUATED,
+                    unknown.size() + " digests unknown" + (good.isEmpty() ? "" : ", " + good.size() + " match"), unknown));
+        } else if (good.isEmpty()) {
+            add(Finding.notEvaluated(Rule.SOURCES_CHECKSUM, subject,
+                    missing == 0 ? sourcesName + " lists no digest yet" : "none of the " + missing + " files in "
+                            + sourcesName + " is present locally to compare"));
+        } else {
+            add(Finding.pass(Rule.SOURCES_CHECKSUM, subject, good.size() + " checked"
+                    + (missing > 0 ? ", " + missing + " not present locally" : ""), good));
+        }
+    }
+
+    private void conditionalSources() {
+        List<String> bad = spec.sourcesAndPatches().stream().filter(SpecFile.Tag::conditional)
+                .map(t -> spec.at(t.line()) + " -> inside a conditional").toList();
+        add(Finding.of(Rule.CONDITIONAL_SOURCES, subject, bad, "no conditional Source/Patch",
+                "conditional Source/Patch: the SRPM would lack it"));
+    }
+
+    private void exclusiveArch() {
+        List<SpecFile.Tag> tags = spec.tags().stream()
+                .filter(t -> t.name().equals("exclusivearch") || t.name().equals("excludearch")).toList();
+        if (tags.isEmpty()) {
+            add(Finding.na(Rule.EXCLUSIVEARCH_COMMENT, subject, "no ExclusiveArch/ExcludeArch"));
+            return;
+        }
+        List<String> bad = new ArrayList<>();
+        List<String> good = new ArrayList<>();
+        for (SpecFile.Tag t : tags) {
+            (spec.commentAbove(t.line()).isEmpty() ? bad : good).add(spec.at(t.line()));
+        }
+        add(bad.isEmpty() ? Finding.pass(Rule.EXCLUSIVEARCH_COMMENT, subject, "justified in a comment", good)
+                : Finding.fail(Rule.EXCLUSIVEARCH_COMMENT, subject, "no comment above says why", bad));
+    }
+
+    private void debuginfo() {
+        List<SpecFile.MacroDef> defs = spec.macros().stream()
+                .filter(m -> m.name().equals("debug_package") && m.value().matches("%\\{?nil\\}?")).toList();
+        if (defs.isEmpty()) {
+            add(Finding.na(Rule.DEBUGINFO_COMMENT, subject, "debuginfo not disabled"));
+            return;
+        }
+        List<String> bad = new ArrayList<>();
+        for (SpecFile.MacroDef m : defs) {
+            if (spec.commentAbove(m.line()).isEmpty()) {
+                bad.add(spec.at(m.line()) + " -> no comment above says why");
+            }
+        }
+        add(bad.isEmpty() ? Finding.pass(Rule.DEBUGINFO_COMMENT, subject, "disabled with a comment",
+                ev(defs.get(0).line())) : Finding.fail(Rule.DEBUGINFO_COMMENT, subject,
+                "debuginfo disabled without a reason", bad));
+    }
+
+    private void globalNotDefine() {
+        List<String> bad = spec.macros().stream().filter(m -> m.kind().equals("define"))
+                .map(m -> spec.at(m.line())).toList();
+        add(Finding.of(Rule.GLOBAL_NOT_DEFINE, subject, bad, "only %global", "%define used"));
+    }
+
+    private void patchComments() {
+        List<SpecFile.Tag> patches = spec.sourcesAndPatches().stream().filter(t -> t.name().startsWith("patch")).toList();
+        if (patches.isEmpty()) {
+            add(Finding.na(Rule.PATCH_COMMENTS, subject, "no patches"));
+            return;
+        }
+        List<String> bad = new ArrayList<>();
+        for (SpecFile.Tag t : patches) {
+            String c = String.join(" ", spec.commentAbove(t.line())).toLowerCase(Locale.ROOT);
+            if (!c.matches(".*(upstream|https?://|backport|downstream|submitted|fedora-only).*")) {
+                bad.add(spec.at(t.line()) + " -> no comment above with the upstream status");
+            }
+        }
+        add(Finding.of(Rule.PATCH_COMMENTS, subject, bad, patches.size() + " patches commented",
+                "patches without upstream status"));
+    }
+
+    private void summary() {
+        List<String> bad = new ArrayList<>();
+        for (SpecFile.Tag t : spec.tags()) {
+            if (!t.name().equals("summary")) {
+                continue;
+            }
+            String v = spec.expand(t.value());
+            if (v.endsWith(".")) {
+                bad.add(spec.at(t.line()) + " -> ends with a dot");
+            }
+            if (v.length() > 80) {
+                bad.add(spec.at(t.line()) + " -> " + v.length() + " characters");
+            }
+        }
+        add(Finding.of(Rule.SUMMARY, subject, bad, "Summary fine", "Summary problems"));
+    }
+
+    private void lineLength() {
+        List<String> bad = new ArrayList<>();
+        for (int n = 1; n <= spec.lines().size(); n++) {
+            String l = spec.line(n);
+            if (l.length() > 80 && !l.contains("://")) {
+                bad.add(spec.path().getFileName() + ":" + n + ": " + l.length() + " characters");
+            }
+        }
+        add(Finding.of(Rule.LINE_LENGTH, subject, bad, "every line <= 80 characters", "lines longer than 80"));
+    }
+
+    private void checkSection() {
+        if (!spec.sections("check").isEmpty()) {
+            add(Finding.pass(Rule.CHECK_SECTION, subject, "%check present", ev(spec.sections("check").get(0).startLine())));
+            return;
+        }
+        for (int n = 1; n <= spec.lines().size(); n++) {
+            String l = spec.line(n).strip();
+            if (l.startsWith("#") && l.toLowerCase(Locale.ROOT).matches(".*(%check|\\bcheck\\b|test suite).*")) {
+                add(Finding.pass(Rule.CHECK_SECTION, subject, "no %check, justified in a comment", ev(n)));
+                return;
+            }
+        }
+        add(Finding.fail(Rule.CHECK_SECTION, subject, "no %check and no comment saying why", List.of()));
+    }
+
+    private boolean buildText(Pattern p) {
+        return buildLine(p).isPresent();
+    }
+
+    /** The first line of %prep/%build/%install/%check matching {@code p}. */
+    private Optional<Integer> buildLine(Pattern p) {
+        for (String kind : List.of("prep", "build", "install", "check")) {
+            for (SpecFile.Section s : spec.sections(kind)) {
+                for (int n = s.startLine() + 1; n <= s.endLine(); n++) {
+                    String l = spec.line(n);
+                    if (!l.strip().startsWith("#") && p.matcher(l).find()) {
+                        return Optional.of(n);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private List<SpecFile.Tag> buildRequires() {
+        return spec.tags().stream().filter(t -> t.name().equals("buildrequires")).toList();
+    }
+
+    private void buildRequiresGcc() {
+        if (!buildText(USES_C)) {
+            add(Finding.na(Rule.BUILDREQUIRES_GCC, subject, "the build does not compile C"));
+            return;
+        }
+        Optional<SpecFile.Tag> gcc = buildRequires().stream()
+                .filter(t -> t.value().matches("(?s).*(^|[\\s,])gcc(-c\\+\\+)?([\\s,]|$).*")).findFirst();
+        add(gcc.isPresent() ? Finding.pass(Rule.BUILDREQUIRES_GCC, subject, "BuildRequires gcc", ev(gcc.get().line()))
+                : Finding.fail(Rule.BUILDREQUIRES_GCC, subject, "the build compiles C but gcc is not in BuildRequires",
+                List.of(spec.at(buildLine(USES_C).orElseThrow()) + " -> compiles C")));
+    }
+
+    /** %files sections with the full package name each belongs to. */
+    private record FilesSection(String pkg, SpecFile.Section section) {
+    }
+
+    private List<FilesSection> filesSections() {
+        List<FilesSection> out = new ArrayList<>();
+        for (SpecFile.Section s : spec.sections("files")) {
+            String arg = s.arg().replaceAll("-f\\s+\\S+", "").strip();
+            out.add(new FilesSection(spec.packageName(arg.startsWith("-n") ? "-n " + arg.substring(2).strip() : arg), s));
+        }
+        return out;
+    }
+
+    private List<int[]> fileLines(SpecFile.Section s) {
+        List<int[]> out = new ArrayList<>();
+        for (int n = s.startLine() + 1; n <= s.endLine(); n++) {
+            String l = spec.line(n).strip();
+            if (!l.isEmpty() && !l.startsWith("#") && !l.startsWith("%if") && !l.startsWith("%endif")
+                    && !l.startsWith("%else") && !l.startsWith("%license") && !l.startsWith("%doc")) {
+                out.add(new int[]{n});
+            }
+        }
+        return out;
+    }
+
+    private void develContents() {
+        List<String> bad = new ArrayList<>();
+        for (FilesSection f : filesSections()) {
+            if (f.pkg().endsWith("-devel")) {
+                continue;
+            }
+            for (int[] n : fileLines(f.section())) {
+                String l = spec.line(n[0]).strip();
+                if (l.matches(".*\\.so\\*?$") || l.contains("%{_includedir}") || l.contains("/usr/include")
+                        || l.matches(".*\\.pc$") || l.contains("/pkgconfig")) {
+                    bad.add(spec.at(n[0]) + " -> belongs in a -devel package (" + f.pkg() + ")");
+                }
+            }
+        }
+        add(Finding.of(Rule.DEVEL_CONTENTS, subject, bad, "development files only in -devel",
+                "development files outside -devel"));
+    }
+
+    private void develIsaRequires() {
+        List<String> bad = new ArrayList<>();
+        List<String> good = new ArrayList<>();
+        for (SpecFile.Section s : spec.sections("package")) {
+            String pkg = spec.packageName(s.arg().startsWith("-n") ? "-n " + s.arg().substring(2).strip() : s.arg());
+            if (!pkg.endsWith("-devel")) {
+                continue;
+            }
+            String key = s.arg();
+            Optional<SpecFile.Tag> req = spec.tags().stream()
+                    .filter(t -> t.name().equals("requires") && t.line() > s.startLine() && t.line() <= s.endLine())
+                    .filter(t -> t.value().contains("%{?_isa}")
+                            && t.value().matches(".*=\\s*(%\\{\\?epoch:%\\{epoch\\}:\\})?%\\{version\\}-%\\{release\\}.*"))
+                    .findFirst();
+            if (req.isPresent()) {
+                good.add(spec.at(req.get().line()));
+            } else {
+                bad.add(spec.at(s.startLine()) + " -> " + pkg + " lacks Requires: <base>%{?_isa} = %{version}-%{release}"
+                        + (key.isEmpty() ? "" : ""));
+            }
+        }
+        if (bad.isEmpty() && good.isEmpty()) {
+            add(Finding.na(Rule.DEVEL_ISA_REQUIRES, subject, "no -devel subpackage"));
+        } else {
+            add(bad.isEmpty() ? Finding.pass(Rule.DEVEL_ISA_REQUIRES, subject, "arch-specific base requirement", good)
+                    : Finding.fail(Rule.DEVEL_ISA_REQUIRES, subject, "-devel without %{?_isa} requirement", bad));
+        }
+    }
+
+    private void sonameGlob() {
+        List<String> bad = new ArrayList<>();
+        List<String> good = new ArrayList<>();
+        for (FilesSection f : filesSections()) {
+            for (int[] n : fileLines(f.section())) {
+                String l = spec.line(n[0]).strip();
+                if (l.matches(".*\\.so(\\.\\*|\\*)$") || l.matches(".*\\.so\\.\\?\\*.*")) {
+                    bad.add(spec.at(n[0]) + " -> globs the SONAME major; name it (e.g. libfoo.so.1{,.*})");
+                } else if (l.matches(".*\\.so\\.\\S+")) {
+                    good.add(spec.at(n[0]));
+                }
+            }
+        }
+        if (bad.isEmpty() && good.isEmpty()) {
+            add(Finding.na(Rule.SONAME_GLOB, subject, "no versioned shared library in %files"));
+        } else {
+            add(bad.isEmpty() ? Finding.pass(Rule.SONAME_GLOB, subject, "SONAME named explicitly", good)
+                    : Finding.fail(Rule.SONAME_GLOB, subject, "SONAME major globbed", bad));
+        }
+    }
+
+    private void noLdconfig() {
+        List<String> bad = new ArrayList<>();
+        for (int n = 1; n <= spec.lines().size(); n++) {
+            String l = spec.line(n).strip();
+            if (!l.startsWith("#") && l.matches(".*(ldconfig_scriptlets|ldconfig_post|ldconfig_postun|/sbin/ldconfig"
+                    + "|%\\{\\?ldconfig\\}|^ldconfig\\b).*")) {
+                bad.add(spec.at(n));
+            }
+        }
+        add(Finding.of(Rule.NO_LDCONFIG, subject, bad, "no ldconfig scriptlets", "ldconfig scriptlets (not needed on Fedora >= 28)"));
+    }
+
+    private void rust() {
+        boolean cargo = buildText(USES_CARGO)
+                || buildRequires().stream().anyMatch(t -> t.value().matches(".*(cargo|rust-packaging|rust-toolset).*"));
+        if (!cargo) {
+            add(Finding.na(Rule.CRATE_LICENSES, subject, "not a Rust package"));
+            add(Finding.na(Rule.RUST_MACROS, subject, "not a Rust package"));
+            return;
+        }
+        add(Finding.manual(Rule.CRATE_LICENSES, subject, "compare License with the licences of the crates linked in"
+                + " (cargo tree, %cargo_license_summary)"));
+        if (!buildText(Pattern.compile("%\\{?cargo_"))) {
+            add(Finding.na(Rule.RUST_MACROS, subject, "no %cargo_* macros used"));
+            return;
+        }
+        boolean has = buildRequires().stream().anyMatch(t -> t.value().matches(".*(cargo-rpm-macros|rust-packaging|rust-toolset).*"));
+        add(has ? Finding.pass(Rule.RUST_MACROS, subject, "cargo macros are build-required", List.of())
+                : Finding.fail(Rule.RUST_MACROS, subject, "uses %cargo_* without BuildRequires: cargo-rpm-macros", List.of()));
+    }
+
+    private void requiresDlopen() {
+        String name = spec.name();
+        List<String> checked = new ArrayList<>();
+        List<String> bad = new ArrayList<>();
+        if (name.equals("libkrun")) {
+            checked.add("libkrun");
+            Optional<SpecFile.Tag> r = spec.mainTags("requires").stream()
+                    .filter(t -> t.value().matches("^libkrunfw\\b.*")).findFirst();
+            if (r.isPresent()) {
+                checked.add(spec.at(r.get().line()));
+            } else {
+                bad.add(spec.path().getFileName() + ": libkrun dlopens libkrunfw.so.<ABI> but does not Require: libkrunfw");
+            }
+        }
+        for (SpecFile.Section s : spec.sections("package")) {
+            String pkg = spec.packageName(s.arg().startsWith("-n") ? "-n " + s.arg().substring(2).strip() : s.arg());
+            if (!pkg.equals("crun-krun") && !(name.equals("crun") && s.arg().equals("krun"))) {
+                continue;
+            }
+            checked.add(pkg);
+            Optional<SpecFile.Tag> r = spec.tags().stream()
+                    .filter(t -> t.name().equals("requires") && t.line() > s.startLine() && t.line() <= s.endLine())
+                    .filter(t -> t.value().matches("^libkrun(\\s.*|$|%.*)")).findFirst();
+            if (r.isPresent()) {
+                checked.add(spec.at(r.get().line()));
+            } else {
+                bad.add(spec.at(s.startLine()) + " -> crun-krun dlopens libkrun.so.1 but does not Require: libkrun");
+            }
+        }
+        if (checked.isEmpty()) {
+            add(Finding.na(Rule.REQUIRES_DLOPEN, subject, "neither libkrun nor crun-krun"));
+        } else {
+            add(bad.isEmpty() ? Finding.pass(Rule.REQUIRES_DLOPEN, subject, "dlopen'ed libraries are required", checked)
+                    : Finding.fail(Rule.REQUIRES_DLOPEN, subject, "dlopen'ed library not required", bad));
+        }
+    }
+
+    static boolean isLibkrunfw(String name) {
+        return name.equals("libkrunfw") || name.startsWith("libkrunfw-");
+    }
+
+    private void kernelExemption() {
+        if (!isLibkrunfw(spec.name())) {
+            return;
+        }
+        Optional<SpecFile.Tag> kernel = spec.sourcesAndPatches().stream()
+                .filter(t -> t.name().startsWith("source"))
+                .filter(t -> KERNEL_TARBALL.matcher(spec.expand(basename(t.value()))).find()
+                        || t.value().contains("kernel.org"))
+                .findFirst();
+        if (kernel.isEmpty()) {
+            add(Finding.fail(Rule.KERNEL_TARBALL, subject, "no Source is a pristine linux-X.Y.Z.tar.* tarball", List.of()));
+            add(Finding.fail(Rule.EXEMPTION_COMMENT, subject, "no kernel Source to carry the exemption comment", List.of()));
+        } else {
+            SpecFile.Tag k = kernel.get();
+            // a conditional kernel Source is generic.conditional-sources' finding; the SRPM check sees the effect
+            add(Finding.pass(Rule.KERNEL_TARBALL, subject, "the pristine kernel tarball is its own Source", ev(k.line())));
+            List<String> comment = spec.commentAbove(k.line());
+            String c = String.join(" ", comment).toLowerCase(Locale.ROOT);
+            if (c.contains("boot") && c.contains("kernel")) {
+                List<String> e = new ArrayList<>(ev(k.line()));
+                e.addAll(0, comment);
+                add(Finding.pass(Rule.EXEMPTION_COMMENT, subject, "the exemption is explained above the kernel Source", e));
+            } else {
+                add(Finding.fail(Rule.EXEMPTION_COMMENT, subject,
+                        "no comment above the kernel Source explains why the kernel cannot boot a machine", ev(k.line())));
+            }
+        }
+        Optional<SpecFile.Tag> lic = spec.tag("license");
+        String value = lic.map(t -> spec.expand(t.value())).orElse("");
+        boolean gpl = licenses.check(value).identifiers().contains("GPL-2.0-only");
+        add(gpl ? Finding.pass(Rule.GPL_LICENSE, subject, "License names GPL-2.0-only", ev(lic.get().line()))
+                : Finding.fail(Rule.GPL_LICENSE, subject, "License lacks GPL-2.0-only (the kernel's licence)",
+                lic.map(t -> ev(t.line())).orElse(List.of())));
+    }
+}

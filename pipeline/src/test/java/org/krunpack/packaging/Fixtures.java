@@ -1,0 +1,37 @@
+package org.krunpack.packaging;
+
+import org.krunpack.project.PackagingConfig;
+import org.krunpack.specgen.ModelReader;
+import org.krunpack.specgen.PackagingModel;
+import org.krunpack.specgen.Profile;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+
+/** Shared test inputs: the 5.4.0 model fixture and the checked-in project. */
+final class Fixtures {
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final Path MODEL_540 = Path.of("src/test/resources/specs/packaging-5.4.0.yaml").toAbsolutePath();
+    static final String PACKAGER = "Jane Packager <jane@example.org>";
+    static final LocalDate DATE = LocalDate.of(2026, 11, 25);
+
+    private Fixtures() {
+    }
+
+    static PackagingModel model540() {
+        return ModelReader.read(MODEL_540);
+    }
+
+    /** A project-less packaging config whose model is a copy of the 5.4.0 fixture in {@code dir}. */
+    static PackagingConfig copyOf540(Path dir, Profile profile) throws Exception {
+        Files.createDirectories(dir);
+        Path model = dir.resolve("packaging.yaml");
+        Files.copy(MODEL_540, model);
+        return new PackagingConfig(model, "rpm/packaging.yaml", profile, PACKAGER, null, dir);
+    }
+
+    static Bump.Request bump(String pkg, String version, String kernel, Path sourceDir) {
+        return new Bump.Request(pkg, version, kernel, sourceDir, DATE, PACKAGER);
+    }
+}

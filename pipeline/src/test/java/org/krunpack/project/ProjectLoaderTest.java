@@ -1,0 +1,93 @@
+package org.krunpack.project;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.krunpack.core.ExitCode;
+import org.krunpack.core.KrunpackException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class ProjectLoaderTest {
+    private static final String SHA = "ab".repeat(64);
+
+    @Test
+    void theRepositorysProjectFileIsValid() {
+        Project p = ProjectLoader.load(Path.of("../krunpack.yaml"));
+        assertThat(p.libraryFileName()).isEqualTo("libkrunfw.so.5.5.0");
+        assertThat(p.soname()).isEqualTo("libkrunfw.so.5");
+        assertThat(p.arch()).isEqualTo(Arch.X86_64);
+        assertThat(p.kernelSources()).isNotEmpty();
+        assertThat(p.config().fragments()).hasSize(3).allSatisfy(f -> assertThat(f).exists());
+    }
+
+    @Test
+    void aValidFileResolvesPathsAgainstItsDirectory(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.config"), "CONFIG_A=y\n");
+        Path f = write(dir, """
+                libkrunfw: {version: "5.5.0", abi: 5}
+                variant: sev
+                sourceDateEpoch: 1735689600
+                sources:
+                  kernel: {path: linux.tar.xz, sha512: "%s"}
+                config: {fragments: [a.config]}
+                """.formatted(SHA));
+        Project p = ProjectLoader.load(f);
+        assertThat(p.kernelSources().get(0).path()).isEqualTo(dir.resolve("linux.tar.xz"));
+        assertThat(p.libraryFileName()).isEqualTo("libkrunfw-sev.so.5.5.0");
+        assertThat(p.patches().fuzz()).isZero();
+        assertThat(p.build().ccache()).isEqualTo("auto");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceWithItsPath(@TempDir Path dir) throws Exception {
+        Path f = write(dir, """
+                libkrunfw: {version: "5.x", abi: 4}
+                arch: sparc
+                variant: fancy
+                sourcesx: 1
+                sources:
+                  kernel:
+                    - {path: a.tar.xz, sha512: "abc"}
+                    - {url: "ftp://example.org/k.tar.xz", sha512: "%s"}
+                    - {maven: "not-coordinates", sha512: "%s"}
+                patches: {fuzz: 7}
+                config: {fragments: [missing.config], full: also.config}
+                build: {ccache: maybe, jobs: -1}
+                """.formatted(SHA, SHA));
+        KrunpackException e = catchThrowableOfType(KrunpackException.class, () -> ProjectLoader.load(f));
+        assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("libkrunfw.version: '5.x'"))
+                .anySatisfy(p -> assertThat(p).startsWith("arch: 'sparc'"))
+                .anySatisfy(p -> assertThat(p).startsWith("variant: 'fancy'"))
+                .anySatisfy(p -> assertThat(p).startsWith("sourcesx: unknown key; did you mean 'sources'?"))
+                .anySatisfy(p -> assertThat(p).startsWith("sourceDateEpoch: required"))
+                .anySatisfy(p -> assertThat(p).startsWith("sources.kernel[0].sha512: must be 128"))
+                .anySatisfy(p -> assertThat(p).startsWith("sources.kernel[1].url: 'ftp://"))
+                .anySatisfy(p -> assertThat(p).startsWith("sources.kernel[2].maven: 'not-coordinates'"))
+                .anySatisfy(p -> assertThat(p).startsWith("patches.fuzz: 7 is out of range: use 0 to 3 (line 10)"))
+                .anySatisfy(p -> assertThat(p).startsWith("config.fragments[0]: ").contains("does not exist"))
+                .anySatisfy(p -> assertThat(p).startsWith("config: set exactly one of"))
+                .anySatisfy(p -> assertThat(p).startsWith("build.ccache: 'maybe'"))
+                .anySatisfy(p -> assertThat(p).startsWith("build.jobs: -1 is out of range"));
+        assertThat(e.getMessage()).startsWith(f + ": ").contains(e.problems().size() + " problems");
+    }
+
+    @Test
+    void aMissingOrBrokenFileIsAUsageErrorNamingIt(@TempDir Path dir) throws Exception {
+        KrunpackException missing = catchThrowableOfType(KrunpackException.class,
+                () -> ProjectLoader.load(dir.resolve("nope.yaml")));
+        assertThat(missing.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(missing.getMessage()).contains("nope.yaml", "not found");
+        Path bad = write(dir, "libkrunfw: [unclosed\n");
+        KrunpackException broken = catchThrowableOfType(KrunpackException.class, () -> ProjectLoader.load(bad));
+        assertThat(broken.getMessage()).contains("krunpack.yaml", "not valid YAML");
+    }
+
+    private static Path write(Path dir, String text) throws Exception {
+        return Files.writeString(dir.resolve("krunpack.yaml"), text);
+    }
+}

@@ -4,24 +4,21 @@ import org.krunpack.core.ExitCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The krunpack command line: a thin face over the library API (one facade per stage). */
+import java.util.List;
+
+/**
+ * The krunpack command line: a thin face over the library API (one facade per stage).
+ *
+ * <p>The subcommands are listed in {@link #SUBCOMMANDS} and made by {@link #subcommand}, not in
+ * the {@code @Command} annotation: picocli builds a command's model by reflection over all its
+ * options when it is added, and doing that for every command costs a run more than a bundle does.
+ * A run builds only the subcommand its first argument names ({@link #execute}); help, an unknown
+ * name or no name gets all of them.
+ */
 @Command(name = "krunpack",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Package the krun stack (libkrunfw, libkrun, crun-krun) for Fedora.",
-        subcommands = {
-                ConfigCommand.class,
-                BuildCommand.class,
-                BundleCommand.class,
-                VerifyLibCommand.class,
-                SmokeCommand.class,
-                PipelineCommand.class,
-                SpecCommand.class,
-                BumpCommand.class,
-                SrpmCommand.class,
-                ReviewCommand.class,
-                CoprCommand.class,
-                CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
                 "  0  ok",
@@ -42,14 +39,54 @@ public final class Main implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs the CLI and returns the exit code (tests call this). */
-    public static int execute(String... args) {
-        CommandLine cl = commandLine();
-        return cl.execute(args);
+    /** The subcommands' names, in the order help lists them. */
+    public static final List<String> SUBCOMMANDS = List.of("config", "build", "bundle", "verify-lib", "smoke",
+            "pipeline", "spec", "bump", "srpm", "review", "copr", "help");
+
+    /** A new instance of the subcommand {@code name} (one of {@link #SUBCOMMANDS}). */
+    static Object subcommand(String name) {
+        // A plain switch: only the named command's class is loaded.
+        return switch (name) {
+            case "config" -> new ConfigCommand();
+            case "build" -> new BuildCommand();
+            case "bundle" -> new BundleCommand();
+            case "verify-lib" -> new VerifyLibCommand();
+            case "smoke" -> new SmokeCommand();
+            case "pipeline" -> new PipelineCommand();
+            case "spec" -> new SpecCommand();
+            case "bump" -> new BumpCommand();
+            case "srpm" -> new SrpmCommand();
+            case "review" -> new ReviewCommand();
+            case "copr" -> new CoprCommand();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> throw new IllegalArgumentException("no subcommand " + name);
+        };
     }
 
+    /** Runs the CLI and returns the exit code (tests call this). */
+    public static int execute(String... args) {
+        return commandLineFor(args).execute(args);
+    }
+
+    /** The command line with every subcommand (for help, and for tests that drive it). */
     public static CommandLine commandLine() {
+        return commandLine(SUBCOMMANDS);
+    }
+
+    /**
+     * The command line for running {@code args}: with only the subcommand the first argument names,
+     * or with all of them when it names none (options, help, a typo picocli should explain).
+     */
+    public static CommandLine commandLineFor(String... args) {
+        String first = args.length > 0 ? args[0] : "";
+        return SUBCOMMANDS.contains(first) && !"help".equals(first) ? commandLine(List.of(first)) : commandLine();
+    }
+
+    private static CommandLine commandLine(List<String> names) {
         CommandLine cl = new CommandLine(new Main());
+        for (String name : names) {
+            cl.addSubcommand(name, subcommand(name));
+        }
         cl.setExecutionExceptionHandler(new Errors());
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("krunpack: " + ex.getMessage());

@@ -1,0 +1,55 @@
+package org.krunpack.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A run builds only the subcommand it names; help and mistakes see all of them (Main). */
+class LazySubcommandsTest {
+    @Test
+    void everyListedNameMakesTheCommandOfThatName() {
+        for (String name : Main.SUBCOMMANDS) {
+            assertThat(new CommandLine(Main.subcommand(name)).getCommandName()).isEqualTo(name);
+        }
+        assertThat(Main.commandLine().getSubcommands().keySet()).containsExactlyElementsOf(Main.SUBCOMMANDS);
+    }
+
+    @Test
+    void aRunBuildsOnlyTheSubcommandItNames() {
+        assertThat(Main.commandLineFor("bundle", "--image", "x").getSubcommands().keySet()).containsExactly("bundle");
+        assertThat(Main.commandLineFor("verify-lib").getSubcommands().keySet()).containsExactly("verify-lib");
+        assertThat(Main.commandLineFor().getSubcommands()).hasSize(Main.SUBCOMMANDS.size());
+        assertThat(Main.commandLineFor("--help").getSubcommands()).hasSize(Main.SUBCOMMANDS.size());
+        assertThat(Main.commandLineFor("help", "bundle").getSubcommands()).hasSize(Main.SUBCOMMANDS.size());
+        assertThat(Main.commandLineFor("bundel").getSubcommands()).hasSize(Main.SUBCOMMANDS.size());
+    }
+
+    @Test
+    void aSubcommandsHelpIsTheSameWhetherBuiltAloneOrWithAll() {
+        for (String name : Main.SUBCOMMANDS) {
+            if (!name.equals("help")) {
+                assertThat(usage(Main.commandLineFor(name), name)).as(name)
+                        .isEqualTo(usage(Main.commandLine(), name)).contains("Usage: krunpack " + name);
+            }
+        }
+    }
+
+    @Test
+    void aMisspelledSubcommandIsAUsageError() {
+        CommandLine cl = Main.commandLineFor("bundel");
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute("bundel")).isEqualTo(2);
+        assertThat(err.toString()).contains("Unmatched argument at index 0: 'bundel'", "krunpack --help");
+    }
+
+    private static String usage(CommandLine root, String name) {
+        StringWriter out = new StringWriter();
+        root.getSubcommands().get(name).usage(new PrintWriter(out), CommandLine.Help.Ansi.OFF);
+        return out.toString();
+    }
+}

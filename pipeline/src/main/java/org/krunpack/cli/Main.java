@@ -4,7 +4,9 @@ import org.krunpack.core.ExitCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The krunpack command line: a thin face over the library API (one facade per stage).
@@ -87,6 +89,8 @@ public final class Main implements Runnable {
         for (String name : names) {
             cl.addSubcommand(name, subcommand(name));
         }
+        unwrapDescriptions(cl);
+        cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Main::commandList);
         cl.setExecutionExceptionHandler(new Errors());
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("krunpack: " + ex.getMessage());
@@ -95,6 +99,68 @@ public final class Main implements Runnable {
             return ExitCode.USAGE.code();
         });
         return cl;
+    }
+
+    /**
+     * Joins description lines that were wrapped by hand in the source (a line that does not end a
+     * sentence continues on the next), so picocli wraps whole paragraphs to the terminal's width
+     * instead of breaking them mid-sentence; for every command and subcommand.
+     */
+    static void unwrapDescriptions(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommand() instanceof CommandLine.HelpCommand) {
+                continue; // picocli's own, formatted with %n
+            }
+            CommandLine.Model.UsageMessageSpec usage = sub.getCommandSpec().usageMessage();
+            List<String> paragraphs = new ArrayList<>();
+            StringBuilder p = new StringBuilder();
+            for (String line : usage.description()) {
+                if (p.length() > 0) {
+                    p.append(' ');
+                }
+                p.append(line.strip());
+                if (line.strip().matches(".*[.:!?]")) {
+                    paragraphs.add(p.toString());
+                    p.setLength(0);
+                }
+            }
+            if (p.length() > 0) {
+                paragraphs.add(p.toString());
+            }
+            usage.description(paragraphs.toArray(String[]::new));
+            unwrapDescriptions(sub);
+        }
+    }
+
+    /** The list of commands in help: each with its header or the first whole sentence of its description. */
+    static String commandList(CommandLine.Help help) {
+        if (help.subcommands().isEmpty()) {
+            return "";
+        }
+        int nameWidth = help.subcommands().keySet().stream().mapToInt(String::length).max().orElse(0) + 4;
+        int width = help.commandSpec().usageMessage().width();
+        CommandLine.Help.TextTable table = CommandLine.Help.TextTable.forColumns(help.colorScheme(),
+                new CommandLine.Help.Column(nameWidth, 2, CommandLine.Help.Column.Overflow.SPAN),
+                new CommandLine.Help.Column(width - nameWidth, 2, CommandLine.Help.Column.Overflow.WRAP));
+        for (Map.Entry<String, CommandLine.Help> e : help.subcommands().entrySet()) {
+            CommandLine.Model.UsageMessageSpec usage = e.getValue().commandSpec().usageMessage();
+            String summary = usage.header().length > 0 ? usage.header()[0]
+                    : firstSentence(String.join(" ", usage.description()));
+            table.addRowValues(help.colorScheme().commandText(e.getKey()), help.colorScheme().text(summary));
+        }
+        return table.toString();
+    }
+
+    /** Text up to and including the first full stop that ends a sentence (". " or the end). */
+    static String firstSentence(String text) {
+        String t = text.strip();
+        for (int i = t.indexOf(". "); i >= 0; i = t.indexOf(". ", i + 1)) {
+            String before = t.substring(0, i);
+            if (!before.endsWith("e.g") && !before.endsWith("i.e") && !before.endsWith("etc")) {
+                return t.substring(0, i + 1);
+            }
+        }
+        return t;
     }
 
     /** Reports the version from the jar manifest. */

@@ -47,6 +47,41 @@ class LazySubcommandsTest {
         assertThat(err.toString()).contains("Unmatched argument at index 0: 'bundel'", "krunpack --help");
     }
 
+    @Test
+    void theCommandListGivesEveryCommandAWholeSentence() {
+        StringWriter out = new StringWriter();
+        Main.commandLine().usage(new PrintWriter(out), CommandLine.Help.Ansi.OFF);
+        String text = out.toString();
+        java.util.Map<String, String> entries = new java.util.LinkedHashMap<>();
+        String current = null;
+        for (String line : text.substring(text.indexOf("Commands:\n") + 10, text.indexOf("\n\n", text.indexOf("Commands:")))
+                .split("\n")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^  (\\S+) +(.*)$").matcher(line);
+            if (m.matches()) {
+                current = m.group(1);
+                entries.put(current, m.group(2));
+            } else {
+                entries.merge(current, " " + line.strip(), String::concat);
+            }
+        }
+        assertThat(entries.keySet()).containsExactlyElementsOf(Main.SUBCOMMANDS);
+        entries.forEach((name, summary) -> assertThat(summary).as(name).endsWith(".").doesNotContain("%n"));
+        assertThat(entries.get("config")).startsWith("Merge the project's Kconfig fragments").endsWith("written reason.");
+        assertThat(entries.get("build")).endsWith("and verify the library.");
+    }
+
+    @Test
+    void descriptionsWrappedByHandAreJoinedIntoParagraphs() {
+        for (String name : Main.SUBCOMMANDS.subList(0, Main.SUBCOMMANDS.size() - 1)) { // not picocli's help
+            for (String line : Main.commandLine().getSubcommands().get(name).getCommandSpec().usageMessage()
+                    .description()) {
+                assertThat(line).as(name).matches("(?s).*[.:!?]");
+            }
+        }
+        assertThat(Main.firstSentence("Do this (e.g. that). Then more.")).isEqualTo("Do this (e.g. that).");
+        assertThat(Main.firstSentence("No full stop")).isEqualTo("No full stop");
+    }
+
     private static String usage(CommandLine root, String name) {
         StringWriter out = new StringWriter();
         root.getSubcommands().get(name).usage(new PrintWriter(out), CommandLine.Help.Ansi.OFF);

@@ -81,6 +81,9 @@ public final class Main implements Runnable {
      */
     public static CommandLine commandLineFor(String... args) {
         String first = args.length > 0 ? args[0] : "";
+        if ("-V".equals(first) || "--version".equals(first)) {
+            return commandLine(List.of());
+        }
         return SUBCOMMANDS.contains(first) && !"help".equals(first) ? commandLine(List.of(first)) : commandLine();
     }
 

@@ -22,6 +22,7 @@ class LazySubcommandsTest {
     void aRunBuildsOnlyTheSubcommandItNames() {
         assertThat(Main.commandLineFor("bundle", "--image", "x").getSubcommands().keySet()).containsExactly("bundle");
         assertThat(Main.commandLineFor("verify-lib").getSubcommands().keySet()).containsExactly("verify-lib");
+        assertThat(Main.commandLineFor("--version").getSubcommands()).isEmpty();
         assertThat(Main.commandLineFor().getSubcommands()).hasSize(Main.SUBCOMMANDS.size());
         assertThat(Main.commandLineFor("--help").getSubcommands()).hasSize(Main.SUBCOMMANDS.size());
         assertThat(Main.commandLineFor("help", "bundle").getSubcommands()).hasSize(Main.SUBCOMMANDS.size());

@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The training run the launcher ({@code ./krunpack}) records its start-up archive from: a
@@ -27,16 +29,18 @@ public final class StartupTraining {
     public static void main(String[] args) throws IOException {
         Path dir = Files.createTempDirectory("krunpack-training.");
         try {
-            run(dir);
+            run(dir); // a command that fails still trained what it loaded: the archive is kept
         } finally {
             AtomicFiles.deleteTree(dir);
         }
     }
 
-    static void run(Path dir) throws IOException {
-        execute("--help");
-        for (String name : Main.commandLine().getSubcommands().keySet()) {
-            execute(name, "--help");
+    /** Runs the training commands in {@code dir}; returns those that did not exit 0. */
+    static List<String> run(Path dir) throws IOException {
+        List<String> failed = new ArrayList<>();
+        execute(failed, "--help");
+        for (String name : Main.SUBCOMMANDS) {
+            execute(failed, name, "--help");
         }
         Path project = Files.writeString(dir.resolve("krunpack.yaml"), """
                 libkrunfw: {version: "5.5.0", abi: 5}
@@ -52,17 +56,20 @@ public final class StartupTraining {
         Files.writeString(dir.resolve("base.config"), "CONFIG_64BIT=y\n");
         Path image = Files.write(dir.resolve("vmlinux"), tinyVmlinux());
         for (String format : new String[] {"text", "json"}) {
-            execute("bundle", "-c", project.toString(), "--image", image.toString(), "--out",
+            execute(failed, "bundle", "-c", project.toString(), "--image", image.toString(), "--out",
                     dir.resolve("out").toString(), "--format", format);
         }
+        return failed;
     }
 
-    private static void execute(String... args) {
-        CommandLine cl = Main.commandLine();
+    private static void execute(List<String> failed, String... args) {
+        CommandLine cl = Main.commandLineFor(args);
         PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
         cl.setOut(nowhere);
         cl.setErr(nowhere);
-        cl.execute(args);
+        if (cl.execute(args) != 0) {
+            failed.add(String.join(" ", args));
+        }
     }
 
     /** An x86_64 vmlinux reduced to its shape: ET_EXEC, one PT_LOAD at 0xffffffff81000000. */

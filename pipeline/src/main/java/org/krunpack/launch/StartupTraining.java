@@ -43,15 +43,22 @@ public final class StartupTraining {
             execute(failed, name, "--help");
         }
         Path project = Files.writeString(dir.resolve("krunpack.yaml"), """
-                libkrunfw: {version: "5.5.0", abi: 5}
-                kernel: {version: "6.12.117"}
+                # A project file shaped like the repository's (block style, comments, lists).
+                libkrunfw:
+                  version: "5.5.0"
+                  abi: 5
+                kernel:
+                  version: "6.12.117"
                 arch: x86_64
                 variant: generic
                 sourceDateEpoch: 1735689600
                 sources:
-                  kernel: [{path: linux.tar.xz, sha512: "%s"}]
+                  kernel:
+                    - path: linux.tar.xz
+                      sha512: %s
                 config:
-                  fragments: [base.config]
+                  fragments:
+                    - base.config
                 """.formatted("0".repeat(128)));
         Files.writeString(dir.resolve("base.config"), "CONFIG_64BIT=y\n");
         Path image = Files.write(dir.resolve("vmlinux"), tinyVmlinux());

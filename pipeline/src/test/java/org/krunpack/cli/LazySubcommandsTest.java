@@ -67,8 +67,8 @@ class LazySubcommandsTest {
         }
         assertThat(entries.keySet()).containsExactlyElementsOf(Main.SUBCOMMANDS);
         entries.forEach((name, summary) -> assertThat(summary).as(name).endsWith(".").doesNotContain("%n"));
-        assertThat(entries.get("config")).startsWith("Merge the project's Kconfig fragments").endsWith("written reason.");
-        assertThat(entries.get("build")).endsWith("and verify the library.");
+        assertThat(entries.get("bundle")).isEqualTo("Bundle a kernel image into libkrunfw[-variant].so.<version> with"
+                + " the links .so.<abi> and .so, under <out>/bundle/ (see docs/bundle.md).");
     }
 
     @Test

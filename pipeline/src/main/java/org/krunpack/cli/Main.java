@@ -42,14 +42,15 @@ public final class Main implements Runnable {
     }
 
     /** The subcommands' names, in the order help lists them. */
-    public static final List<String> SUBCOMMANDS = List.of("config", "build", "bundle", "verify-lib", "smoke",
-            "pipeline", "spec", "bump", "srpm", "review", "copr", "help");
+    public static final List<String> SUBCOMMANDS = List.of("config", "patches", "build", "bundle", "verify-lib",
+            "smoke", "pipeline", "spec", "bump", "srpm", "review", "copr", "help");
 
     /** A new instance of the subcommand {@code name} (one of {@link #SUBCOMMANDS}). */
     static Object subcommand(String name) {
         // A plain switch: only the named command's class is loaded.
         return switch (name) {
             case "config" -> new ConfigCommand();
+            case "patches" -> new PatchesCommand();
             case "build" -> new BuildCommand();
             case "bundle" -> new BundleCommand();
             case "verify-lib" -> new VerifyLibCommand();

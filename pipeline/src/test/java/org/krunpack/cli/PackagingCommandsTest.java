@@ -18,7 +18,9 @@ class PackagingCommandsTest {
 
     static Path copyProject(Path dir) throws Exception {
         Files.createDirectories(dir.resolve("rpm"));
-        Files.copy(ROOT.resolve("krunpack.yaml"), dir.resolve("krunpack.yaml"));
+        // the project names the release and the refreshed patch in ../shared/fixtures: keep them found
+        Files.writeString(dir.resolve("krunpack.yaml"), Files.readString(ROOT.resolve("krunpack.yaml"))
+                .replace("../shared/fixtures", org.krunpack.testing.RealFixtures.dir().toString()));
         for (String d : new String[] {"kernel-config", "patches"}) {
             Files.createDirectories(dir.resolve(d));
             try (var s = Files.list(ROOT.resolve(d))) {

@@ -21,7 +21,8 @@ class FeatureManifestTest {
         return List.of(
                 Fragment.read(KERNEL_CONFIG.resolve("10-base.config"), "10-base.config"),
                 Fragment.read(KERNEL_CONFIG.resolve("20-containers.config"), "20-containers.config"),
-                Fragment.read(KERNEL_CONFIG.resolve("30-x86_64.config"), "30-x86_64.config"));
+                Fragment.read(KERNEL_CONFIG.resolve("30-x86_64.config"), "30-x86_64.config"),
+                Fragment.read(KERNEL_CONFIG.resolve("40-libkrunfw-patches.config"), "40-libkrunfw-patches.config"));
     }
 
     @Test

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 PipelineCommand.class,
                 SpecCommand.class,
                 BumpCommand.class,
+                RpmSourcesCommand.class,
                 SrpmCommand.class,
                 ReviewCommand.class,
                 CoprCommand.class,

@@ -82,9 +82,9 @@ public final class PackitConfig {
             y.append("    downstream_package_name: ").append(p).append('\n');
             y.append("    actions:\n");
             y.append("      get-current-version:\n");
-            y.append("        - ./krunpack sources --spec ").append(spec).append(" --print version\n");
+            y.append("        - ./krunpack rpm-sources --spec ").append(spec).append(" --print version\n");
             y.append("      create-archive:\n");
-            y.append("        - ./krunpack sources --spec ").append(spec).append(" --source-dir ").append(specDir)
+            y.append("        - ./krunpack rpm-sources --spec ").append(spec).append(" --source-dir ").append(specDir)
                     .append(" --fetch --print source0\n");
             y.append("      fix-spec-file:\n");
             y.append("        - \"true\"\n");
@@ -108,7 +108,7 @@ public final class PackitConfig {
         AtomicFiles.writeString(output, render(s, "rpm"));
         List<String> lines = new ArrayList<>();
         lines.add("wrote " + output + " (" + s.packages().size() + " packages; their SRPMs are made by"
-                + " 'krunpack sources', from the real releases)");
+                + " 'krunpack rpm-sources', from the real releases)");
         lines.add("Packit does not chain builds: libkrun and crun build at the same time as libkrunfw; release"
                 + " with 'krunpack copr build'");
         if (s.packitForgeProjects() == null || s.packitForgeProjects().isEmpty()) {

@@ -75,7 +75,7 @@ public final class StandInSources {
         Specs.readable(target);
     }
 
-    private static OutputStream compressor(String name, OutputStream out) throws IOException {
+    static OutputStream compressor(String name, OutputStream out) throws IOException {
         if (name.endsWith(".xz")) {
             return new XZCompressorOutputStream(out, 1);
         }

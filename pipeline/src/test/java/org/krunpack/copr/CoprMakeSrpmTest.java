@@ -227,4 +227,30 @@ class CoprMakeSrpmTest {
                     "libkrun-1.18.1.tar.gz: downloaded from " + mirror.url());
         }
     }
+
+    /** Packit's SRPM path as .packit.yaml (krunpack copr packit) sets it up, run from the repository root. */
+    @org.junit.jupiter.api.Test
+    void packitsActionsMakeTheSourcesAndRpmbuildTakesThemFromTheSpecFolder() throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KRUNPACK_SOURCE_MIRROR", mirror.url());
+        env.put("CARGO_HOME", cargoHome.toString());
+        Tools.Result version = Tools.run(List.of(launcher.toString(), "rpm-sources", "--spec", "rpm/libkrun.spec",
+                "--print", "version"), clone, env);
+        assertThat(version.exitCode()).as(version.stderr()).isZero();
+        assertThat(version.stdout()).isEqualTo("1.18.1\n");
+        Tools.Result archive = Tools.run(List.of(launcher.toString(), "rpm-sources", "--spec", "rpm/libkrun.spec",
+                "--source-dir", "rpm", "--fetch", "--print", "source0"), clone, env);
+        assertThat(archive.exitCode()).as(archive.stderr()).isZero();
+        List<String> lines = archive.stdout().lines().toList();
+        assertThat(lines).hasSize(1);
+        assertThat(clone.resolve(lines.get(0))).isEqualTo(clone.resolve("rpm/libkrun-1.18.1.tar.gz"));
+        assertThat(archive.stderr()).contains("libkrun-1.18.1-vendor.tar.xz: made with cargo vendor (183 crates)");
+        Path srpms = scratch.resolve("packit-srpm");
+        Tools.Result rpmbuild = Tools.run(List.of("rpmbuild", "-bs", "--load",
+                clone.resolve("rpm/macros.krunpack-autospec").toString(), "--define", "_sourcedir " + clone.resolve("rpm"),
+                "--define", "_srcrpmdir " + srpms, "--define", "_topdir " + scratch.resolve("packit-top"),
+                clone.resolve("rpm/libkrun.spec").toString()), clone, null);
+        assertThat(rpmbuild.exitCode()).as(rpmbuild.stdout() + rpmbuild.stderr()).isZero();
+        assertThat(rpmbuild.stdout()).contains("libkrun-1.18.1-");
+    }
 }

@@ -72,6 +72,17 @@ public final class CoprCommand implements Callable<Integer> {
         }
     }
 
+    /** How long to follow builds and how often to look ({@code build} and {@code watch}). */
+    static final class Follow {
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "6h", converter = DurationConverter.class,
+                description = "Stop following after this long (default: ${DEFAULT-VALUE}); 'copr watch' goes on.")
+        Duration timeout;
+
+        @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "30s",
+                converter = DurationConverter.class, description = "Time between polls (default: ${DEFAULT-VALUE}).")
+        Duration interval;
+    }
+
     /** Options every copr subcommand shares. */
     abstract static class Base extends BaseCommand {
         @Option(names = "--copr-config", paramLabel = "FILE",
@@ -186,11 +197,17 @@ public final class CoprCommand implements Callable<Integer> {
         }
 
         /** How long to follow builds, and how often to look. */
-        BuildWatcher.Options watchOptions(Duration timeout, Duration interval) {
-            if (interval.isZero() || interval.isNegative()) {
+        BuildWatcher.Options watchOptions(Follow f) {
+            if (f.interval.isZero() || f.interval.isNegative()) {
                 throw KrunpackException.usage("--interval: must be more than 0");
             }
-            return new BuildWatcher.Options(timeout, interval, !json() && Progress.isTerminal());
+            return new BuildWatcher.Options(f.timeout, f.interval, !json() && Progress.isTerminal());
+        }
+
+        /** The run of a chain: real clocks, the record in OUT/copr. */
+        BuildChain.Run chainRun(boolean detach, BuildWatcher.Options w, String step) {
+            return new BuildChain.Run(detach, w, d -> Thread.sleep(d.toMillis()), System::nanoTime,
+                    () -> System.currentTimeMillis() / 1000, outDir.resolve("copr"), step);
         }
     }
 
@@ -248,13 +265,8 @@ public final class CoprCommand implements Callable<Integer> {
         @Option(names = "--detach", description = "Submit the first level and return; 'krunpack copr watch' goes on.")
         boolean detach;
 
-        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "6h", converter = DurationConverter.class,
-                description = "Stop following after this long (default: ${DEFAULT-VALUE}); 'copr watch' goes on.")
-        Duration timeout;
-
-        @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "30s",
-                converter = DurationConverter.class, description = "Time between polls (default: ${DEFAULT-VALUE}).")
-        Duration interval;
+        @CommandLine.Mixin
+        Follow follow;
 
         @Override
         public Integer call() {
@@ -271,7 +283,7 @@ public final class CoprCommand implements Callable<Integer> {
             if (!scm && committish != null) {
                 throw KrunpackException.usage("--committish goes with --scm");
             }
-            BuildWatcher.Options w = watchOptions(timeout, interval);
+            BuildWatcher.Options w = watchOptions(follow);
             BuildChain.Plan plan;
             if (scm) {
                 CoprSettings.Scm src = committish == null ? s.scm()
@@ -284,11 +296,9 @@ public final class CoprCommand implements Callable<Integer> {
             CoprConfig c = config(s.config(), dryRun);
             CoprClient client = client(c, dryRun);
             if (dryRun) {
-                return report(BuildChain.dryRun(client, plan, interval, log()));
+                return report(BuildChain.dryRun(client, plan, follow.interval, log()));
             }
-            BuildChain.Result r = BuildChain.start(client, plan, new BuildChain.Run(detach, w,
-                    d -> Thread.sleep(d.toMillis()), System::nanoTime, () -> System.currentTimeMillis() / 1000,
-                    outDir.resolve("copr"), "copr build"), log());
+            BuildChain.Result r = BuildChain.start(client, plan, chainRun(detach, w, "copr build"), log());
             return finish(r, r.exitCode());
         }
 
@@ -318,25 +328,18 @@ public final class CoprCommand implements Callable<Integer> {
                 description = "Builds to follow (default: the chain of the last 'copr build', from OUT/copr/builds.json).")
         List<Long> ids = new ArrayList<>();
 
-        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "6h", converter = DurationConverter.class,
-                description = "Stop waiting after this long (default: ${DEFAULT-VALUE}).")
-        Duration timeout;
-
-        @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "30s",
-                converter = DurationConverter.class, description = "Time between polls (default: ${DEFAULT-VALUE}).")
-        Duration interval;
+        @CommandLine.Mixin
+        Follow follow;
 
         @Override
         public Integer call() {
             checkRetries();
-            BuildWatcher.Options w = watchOptions(timeout, interval);
+            BuildWatcher.Options w = watchOptions(follow);
             if (ids.isEmpty()) {
-                Path recordDir = outDir.resolve("copr");
-                BuildChain.Plan plan = BuildChain.read(recordDir);
+                BuildChain.Plan plan = BuildChain.read(outDir.resolve("copr"));
                 CoprConfig c = config(configFromProject(), false);
-                BuildChain.Result r = BuildChain.resume(client(c, false), plan, new BuildChain.Run(false, w,
-                        d -> Thread.sleep(d.toMillis()), System::nanoTime, () -> System.currentTimeMillis() / 1000,
-                        recordDir, "copr watch"), log());
+                BuildChain.Result r = BuildChain.resume(client(c, false), plan, chainRun(false, w, "copr watch"),
+                        log());
                 return finish(r, r.exitCode());
             }
             CoprConfig c = config(configFromProject(), false);

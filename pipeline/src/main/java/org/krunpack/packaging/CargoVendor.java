@@ -1,7 +1,6 @@
 package org.krunpack.packaging;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.krunpack.archive.SafeExtractor;
 import org.krunpack.core.AtomicFiles;
 import org.krunpack.core.ExitCode;
@@ -10,7 +9,6 @@ import org.krunpack.core.Tools;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,45 +91,33 @@ public final class CargoVendor {
             throw KrunpackException.external("cannot read " + dir + ": " + e.getMessage());
         }
         entries.sort((a, b) -> dir.relativize(a).toString().compareTo(dir.relativize(b).toString()));
-        long mtime = sourceDateEpoch * 1000L;
-        String name = target.getFileName().toString();
-        AtomicFiles.writeStream(target, out -> {
-            try (OutputStream c = StandInSources.compressor(name, out); var tar = new TarArchiveOutputStream(c)) {
-                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-                TarArchiveEntry root = new TarArchiveEntry(top + "/");
-                root.setMode(040755);
-                root.setModTime(mtime);
-                tar.putArchiveEntry(root);
-                tar.closeArchiveEntry();
-                for (Path p : entries) {
-                    String rel = top + "/" + dir.relativize(p).toString().replace('\\', '/');
-                    if (Files.isSymbolicLink(p)) {
-                        throw new KrunpackException(ExitCode.EXTERNAL, p + ": a symbolic link in the vendored"
-                                + " crates; refusing to pack it");
-                    }
-                    boolean isDir = Files.isDirectory(p);
-                    TarArchiveEntry e = new TarArchiveEntry(isDir ? rel + "/" : rel);
-                    e.setModTime(mtime);
-                    e.setUserId(0);
-                    e.setGroupId(0);
-                    e.setUserName("");
-                    e.setGroupName("");
-                    if (isDir) {
-                        e.setMode(040755);
-                        tar.putArchiveEntry(e);
-                    } else {
-                        e.setMode(Files.isExecutable(p) ? 0100755 : 0100644);
-                        e.setSize(Files.size(p));
-                        tar.putArchiveEntry(e);
-                        try (InputStream in = Files.newInputStream(p)) {
-                            in.transferTo(tar);
-                        }
-                    }
-                    tar.closeArchiveEntry();
+        StandInSources.reproducibleTar(target, top, sourceDateEpoch, (tar, mtime) -> {
+            for (Path p : entries) {
+                String rel = top + "/" + dir.relativize(p).toString().replace('\\', '/');
+                if (Files.isSymbolicLink(p)) {
+                    throw new KrunpackException(ExitCode.EXTERNAL, p + ": a symbolic link in the vendored"
+                            + " crates; refusing to pack it");
                 }
+                boolean isDir = Files.isDirectory(p);
+                TarArchiveEntry e = new TarArchiveEntry(isDir ? rel + "/" : rel);
+                e.setModTime(mtime);
+                e.setUserId(0);
+                e.setGroupId(0);
+                e.setUserName("");
+                e.setGroupName("");
+                if (isDir) {
+                    e.setMode(040755);
+                    tar.putArchiveEntry(e);
+                } else {
+                    e.setMode(Files.isExecutable(p) ? 0100755 : 0100644);
+                    e.setSize(Files.size(p));
+                    tar.putArchiveEntry(e);
+                    try (InputStream in = Files.newInputStream(p)) {
+                        in.transferTo(tar);
+                    }
+                }
+                tar.closeArchiveEntry();
             }
         });
-        Specs.readable(target);
     }
 }

@@ -300,8 +300,8 @@ class CoprCommandTest {
 
     @Test
     void aTimedOutCreateThatReachedCoprIsNotSentTwice() {
-        copr.fault("POST /api_3/project/add/alice", new CoprStandIn.Fault(200, "{}", 1500, true));
-        Run r = run("setup", "--request-timeout", "300ms");
+        copr.fault("POST /api_3/project/add/alice", new CoprStandIn.Fault(200, "{}", 3000, true));
+        Run r = run("setup", "--request-timeout", "1s");
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(copr.count("POST /api_3/project/add/alice")).isEqualTo(1);
         assertThat(copr.projects).containsKey("alice/krun");
@@ -509,8 +509,8 @@ class CoprCommandTest {
         existingProject();
         srpms();
         // COPR creates the build but answers after the client gave up
-        copr.fault(UPLOAD, new CoprStandIn.Fault(200, "{}", 1500, true));
-        Run r = build("--upload-timeout", "300ms");
+        copr.fault(UPLOAD, new CoprStandIn.Fault(200, "{}", 3000, true));
+        Run r = build("--upload-timeout", "1s");
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(copr.builds).hasSize(3);
         assertThat(copr.count(UPLOAD)).isEqualTo(3);
@@ -603,6 +603,8 @@ class CoprCommandTest {
         srpms();
         copr.runningSteps = 1_000_000;
         assertThat(build("--detach").code()).isZero();
+        copr.advance(ids().get(0), 6);
+        assertThat(copr.stateOf(ids().get(0))).isEqualTo("running");
         Run r = run("watch", "--interval", "10ms", "--timeout", "150ms");
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.out()).contains("timed out after 150 ms", "still running", "not submitted yet: libkrun, crun");
@@ -613,7 +615,8 @@ class CoprCommandTest {
         existingProject();
         srpms();
         copr.finalStates.put("libkrunfw/fedora-rawhide-x86_64", "exploded");
-        Run r = run("build", "--interval", "2ms", "--timeout", "300ms");
+        // the build never finishes: the timeout ends the run (long enough to get there on a busy machine)
+        Run r = run("build", "--interval", "2ms", "--timeout", "5s");
         assertThat(r.code()).isEqualTo(3);
         long id = ids().get(0);
         assertThat(r.all()).contains("libkrunfw #" + id + " fedora-rawhide-x86_64: COPR reports state 'exploded',"

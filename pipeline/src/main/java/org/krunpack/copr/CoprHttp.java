@@ -304,6 +304,11 @@ public final class CoprHttp {
                     + errorText(body) + "): the project or build is busy or already finished; when builds are"
                     + " named, wait for them (krunpack copr watch BUILD_ID) or cancel them, then run again"));
         }
+        if (status == 404) {
+            throw new KrunpackException(ExitCode.USAGE, scrub("COPR rejected " + what + " (HTTP 404"
+                    + errorText(body) + "): check copr.owner and copr.project in krunpack.yaml, and run 'krunpack"
+                    + " copr setup' first when the project does not exist yet"));
+        }
         if (status >= 400) {
             throw new KrunpackException(ExitCode.USAGE, scrub("COPR rejected " + what + " (HTTP " + status
                     + errorText(body) + "): check the copr: section of krunpack.yaml and the command's arguments"));

@@ -473,6 +473,15 @@ class CoprCommandTest {
     }
 
     @Test
+    void withoutTheProjectTheChainSaysToRunSetupAndUploadsNothing() throws IOException {
+        srpms();
+        Run r = build();
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("HTTP 404: Project alice/krun does not exist.", "run 'krunpack copr setup' first");
+        assertThat(copr.count(UPLOAD)).isZero();
+    }
+
+    @Test
     void aDryRunOfTheWholeChainPrintsEveryRequestAndSendsNone() throws IOException {
         existingProject();
         srpms();

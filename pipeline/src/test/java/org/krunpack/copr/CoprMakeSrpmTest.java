@@ -67,6 +67,8 @@ class CoprMakeSrpmTest {
         scratch = Files.createTempDirectory("krunpack-make-srpm-");
         clone = scratch.resolve("clone");
         copyRepository(clone);
+        // krunpack.yaml names files of the shared fixtures as ../shared/fixtures/..., next to the clone
+        Files.createSymbolicLink(scratch.resolve("shared"), UpstreamFixtures.dir().getParent());
         // the network's files, under their upstream names
         net = Files.createDirectories(scratch.resolve("net"));
         Files.createSymbolicLink(net.resolve("libkrunfw-5.5.0.tar.gz"),

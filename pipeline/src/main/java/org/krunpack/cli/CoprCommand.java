@@ -1,7 +1,7 @@
 package org.krunpack.cli;
 
 import org.krunpack.project.CoprSettings;
-import org.krunpack.copr.BuildSubmitter;
+import org.krunpack.copr.BuildChain;
 import org.krunpack.copr.BuildWatcher;
 import org.krunpack.copr.CoprClient;
 import org.krunpack.copr.CoprConfig;
@@ -11,6 +11,7 @@ import org.krunpack.copr.ProjectSetup;
 import org.krunpack.core.ExitCode;
 import org.krunpack.core.KrunpackException;
 import org.krunpack.core.Progress;
+import org.krunpack.core.StepResult;
 import org.krunpack.project.Project;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,8 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,6 +70,17 @@ public final class CoprCommand implements Callable<Integer> {
                 default -> Duration.ofSeconds(n);
             };
         }
+    }
+
+    /** How long to follow builds and how often to look ({@code build} and {@code watch}). */
+    static final class Follow {
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "6h", converter = DurationConverter.class,
+                description = "Stop following after this long (default: ${DEFAULT-VALUE}); 'copr watch' goes on.")
+        Duration timeout;
+
+        @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "30s",
+                converter = DurationConverter.class, description = "Time between polls (default: ${DEFAULT-VALUE}).")
+        Duration interval;
     }
 
     /** Options every copr subcommand shares. */
@@ -148,6 +162,53 @@ public final class CoprCommand implements Callable<Integer> {
                 throw KrunpackException.usage("--retries: " + retries + " is not 0..20");
             }
         }
+
+        /**
+         * Reports an outcome with its own exit code: 0 and 1 as every command does; 3 (the service,
+         * the network, a state not understood, the timeout) with the same report and, for
+         * {@code --format json}, one document whose exitCode is 3.
+         */
+        int finish(StepResult r, int code) {
+            if (code != ExitCode.EXTERNAL.code()) {
+                return report(r);
+            }
+            if (json()) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("command", spec.qualifiedName(" ").replaceFirst("^krunpack ", ""));
+                doc.put("result", "error");
+                doc.put("exitCode", code);
+                Map<String, Object> step = new LinkedHashMap<>();
+                step.put("step", r.step());
+                step.put("ok", false);
+                step.put("summary", r.summary());
+                step.put("details", r.details());
+                doc.put("steps", List.of(step));
+                spec.commandLine().getOut().println(Json.write(doc));
+                spec.commandLine().getOut().flush();
+            } else {
+                PrintWriter out = spec.commandLine().getOut();
+                out.println("[FAIL] " + r.step());
+                r.summary().forEach(l -> out.println("       " + l));
+                out.flush();
+            }
+            err().println("krunpack: " + r.step() + ": " + r.summary().get(r.summary().size() - 1));
+            err().flush();
+            return code;
+        }
+
+        /** How long to follow builds, and how often to look. */
+        BuildWatcher.Options watchOptions(Follow f) {
+            if (f.interval.isZero() || f.interval.isNegative()) {
+                throw KrunpackException.usage("--interval: must be more than 0");
+            }
+            return new BuildWatcher.Options(f.timeout, f.interval, !json() && Progress.isTerminal());
+        }
+
+        /** The run of a chain: real clocks, the record in OUT/copr. */
+        BuildChain.Run chainRun(boolean detach, BuildWatcher.Options w, String step) {
+            return new BuildChain.Run(detach, w, d -> Thread.sleep(d.toMillis()), System::nanoTime,
+                    () -> System.currentTimeMillis() / 1000, outDir.resolve("copr"), step);
+        }
     }
 
     @Command(name = "setup", mixinStandardHelpOptions = true, description = {"Create or update the COPR project from the copr: section of krunpack.yaml.",
@@ -166,9 +227,15 @@ public final class CoprCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "build", mixinStandardHelpOptions = true, description = {"Submit the chain libkrunfw -> libkrun -> crun (each after the previous"
-            + " one: after_build_id).", "Uploads SRPMs (default: the *.src.rpm in --srpm-dir), or with --scm lets"
-            + " COPR make them from git (make_srpm method, .copr/Makefile)."})
+    @Command(name = "build", mixinStandardHelpOptions = true, description = {
+            "Build the chain libkrunfw -> libkrun -> crun in COPR, one level at a time: a level is submitted only"
+                    + " after the one before it succeeded in every chroot; a failure stops the chain.",
+            "Uploads SRPMs (default: the *.src.rpm in --srpm-dir), or with --scm lets COPR make them from git"
+                    + " (make_srpm method, .copr/Makefile).",
+            "Follows the builds until the chain is done (--detach: submit the first level and return; 'krunpack"
+                    + " copr watch' goes on with the chain).",
+            "Exit 0: every build succeeded; 1: a build failed (the report names it, its chroot, its log, and what"
+                    + " was not submitted); 3: service, network, unknown state or --timeout."})
     static final class Build extends Base {
         @Parameters(paramLabel = "SRPM", arity = "0..*", description = "SRPM files (default: all in --srpm-dir).")
         List<Path> srpms = new ArrayList<>();
@@ -189,11 +256,17 @@ public final class CoprCommand implements Callable<Integer> {
         String specDir;
 
         @Option(names = "--after", paramLabel = "BUILD_ID",
-                description = "Make the first build wait for this build too.")
+                description = "Start the chain only after this build succeeded in every chroot.")
         Long after;
 
-        @Option(names = "--dry-run", description = "Print the requests (token masked) and send nothing.")
+        @Option(names = "--dry-run", description = "Print every request of the chain (token masked) and send nothing.")
         boolean dryRun;
+
+        @Option(names = "--detach", description = "Submit the first level and return; 'krunpack copr watch' goes on.")
+        boolean detach;
+
+        @CommandLine.Mixin
+        Follow follow;
 
         @Override
         public Integer call() {
@@ -207,25 +280,26 @@ public final class CoprCommand implements Callable<Integer> {
                 throw KrunpackException.usage(p.file() + ": copr.scm: required for --scm (clone_url, committish,"
                         + " subdirectory; see docs/copr.md)");
             }
-            List<Path> files = srpms;
-            if (!scm && files.isEmpty()) {
-                files = findSrpms(srpmDir != null ? srpmDir : outDir);
+            if (!scm && committish != null) {
+                throw KrunpackException.usage("--committish goes with --scm");
             }
-            CoprConfig c = config(s.config(), dryRun);
-            CoprClient client = client(c, dryRun);
-            String user = c == null ? null : c.username();
-            Path recordDir = outDir.resolve("copr");
-            BuildSubmitter.Result r;
+            BuildWatcher.Options w = watchOptions(follow);
+            BuildChain.Plan plan;
             if (scm) {
                 CoprSettings.Scm src = committish == null ? s.scm()
                         : new CoprSettings.Scm(s.scm().cloneUrl(), committish, s.scm().subdirectory());
-                r = BuildSubmitter.scm(client, s, src, specDir, after, user, () -> System.currentTimeMillis() / 1000,
-                        recordDir, log());
+                plan = BuildChain.scm(s, src, specDir, after);
             } else {
-                r = BuildSubmitter.upload(client, s, files, after, user, () -> System.currentTimeMillis() / 1000,
-                        recordDir, log());
+                List<Path> files = srpms.isEmpty() ? findSrpms(srpmDir != null ? srpmDir : outDir) : srpms;
+                plan = BuildChain.upload(s, files, after);
             }
-            return report(r);
+            CoprConfig c = config(s.config(), dryRun);
+            CoprClient client = client(c, dryRun);
+            if (dryRun) {
+                return report(BuildChain.dryRun(client, plan, follow.interval, log()));
+            }
+            BuildChain.Result r = BuildChain.start(client, plan, chainRun(detach, w, "copr build"), log());
+            return finish(r, r.exitCode());
         }
 
         private static List<Path> findSrpms(Path dir) {
@@ -243,39 +317,35 @@ public final class CoprCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "watch", mixinStandardHelpOptions = true, description = {"Follow builds until they finish or --timeout passes: per package and"
-            + " chroot the state and the log URL.", "Exit 0: all succeeded; 1: a build failed in some chroot;"
-            + " 3: service or network failure, unknown state, or timeout."})
+    @Command(name = "watch", mixinStandardHelpOptions = true, description = {"Follow builds until they finish or --timeout"
+            + " passes: per package and chroot the state and the log URL.",
+            "Without BUILD_ID: the chain of the last 'copr build' (OUT/copr/builds.json), going on with it: the next"
+                    + " level is submitted once the one before it succeeded in every chroot.",
+            "Exit 0: all succeeded; 1: a build failed in some chroot (or its SRPM build); 3: service or network"
+                    + " failure, unknown state, or timeout."})
     static final class Watch extends Base {
         @Parameters(paramLabel = "BUILD_ID", arity = "0..*",
-                description = "Builds to follow (default: those of the last 'copr build', from OUT/copr/builds.json).")
+                description = "Builds to follow (default: the chain of the last 'copr build', from OUT/copr/builds.json).")
         List<Long> ids = new ArrayList<>();
 
-        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "6h", converter = DurationConverter.class,
-                description = "Stop waiting after this long (default: ${DEFAULT-VALUE}).")
-        Duration timeout;
-
-        @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "30s",
-                converter = DurationConverter.class, description = "Time between polls (default: ${DEFAULT-VALUE}).")
-        Duration interval;
+        @CommandLine.Mixin
+        Follow follow;
 
         @Override
         public Integer call() {
             checkRetries();
-            List<Long> which = ids.isEmpty() ? BuildSubmitter.recorded(outDir.resolve("copr")) : ids;
-            CoprConfig c = config(configFromProject(), false);
-            boolean terminal = !json() && Progress.isTerminal();
-            BuildWatcher.Result r = BuildWatcher.watch(client(c, false), which,
-                    new BuildWatcher.Options(timeout, interval, terminal), log(), d -> Thread.sleep(d.toMillis()),
-                    System::nanoTime);
-            if (r.exitCode() == ExitCode.EXTERNAL.code()) {
-                PrintWriter log = log();
-                r.summary().forEach(log::println);
-                log.flush();
-                throw new KrunpackException(ExitCode.EXTERNAL, "copr watch: " + String.join("; ", r.problems()),
-                        r.problems(), null);
+            BuildWatcher.Options w = watchOptions(follow);
+            if (ids.isEmpty()) {
+                BuildChain.Plan plan = BuildChain.read(outDir.resolve("copr"));
+                CoprConfig c = config(configFromProject(), false);
+                BuildChain.Result r = BuildChain.resume(client(c, false), plan, chainRun(false, w, "copr watch"),
+                        log());
+                return finish(r, r.exitCode());
             }
-            return report(r);
+            CoprConfig c = config(configFromProject(), false);
+            BuildWatcher.Result r = BuildWatcher.watch(client(c, false), ids, w, log(),
+                    d -> Thread.sleep(d.toMillis()), System::nanoTime);
+            return finish(r, r.exitCode());
         }
     }
 
@@ -299,6 +369,7 @@ public final class CoprCommand implements Callable<Integer> {
                     lines.add("#" + id + ": dry run, nothing sent");
                 } else {
                     lines.add("#" + id + ": " + client.cancel(id).state());
+                    log().flush();
                 }
             }
             log().flush();

@@ -43,7 +43,7 @@ public final class Main implements Runnable {
 
     /** The subcommands' names, in the order help lists them. */
     public static final List<String> SUBCOMMANDS = List.of("config", "patches", "build", "bundle", "verify-lib",
-            "smoke", "pipeline", "spec", "bump", "srpm", "review", "copr", "help");
+            "smoke", "pipeline", "spec", "bump", "rpm-sources", "srpm", "review", "copr", "help");
 
     /** A new instance of the subcommand {@code name} (one of {@link #SUBCOMMANDS}). */
     static Object subcommand(String name) {
@@ -51,6 +51,7 @@ public final class Main implements Runnable {
         return switch (name) {
             case "config" -> new ConfigCommand();
             case "patches" -> new PatchesCommand();
+            case "rpm-sources" -> new RpmSourcesCommand();
             case "build" -> new BuildCommand();
             case "bundle" -> new BundleCommand();
             case "verify-lib" -> new VerifyLibCommand();

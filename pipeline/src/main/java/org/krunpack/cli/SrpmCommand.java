@@ -2,6 +2,7 @@ package org.krunpack.cli;
 
 import org.krunpack.project.PackagingConfig;
 import org.krunpack.project.Project;
+import org.krunpack.packaging.RpmSources;
 import org.krunpack.packaging.Srpms;
 import org.krunpack.core.KrunpackException;
 import picocli.CommandLine.Command;
@@ -36,6 +37,14 @@ public final class SrpmCommand extends BaseCommand {
             description = "Write the SRPMs here (default: <out>/srpm/); COPR's make_srpm passes its outdir.")
     Path srpmDir;
 
+    @Option(names = "--fetch", description = "First bring the missing sources into --source-dir (as 'krunpack"
+            + " rpm-sources --fetch': download, make the crate vendor tarball).")
+    boolean fetch;
+
+    @Option(names = "--mirror", paramLabel = "URL", description = "With --fetch: fetch https://HOST/PATH from"
+            + " URL/HOST/PATH (default: env " + RpmSources.MIRROR_ENV + ").")
+    java.net.URI mirror;
+
     @Override
     public Integer call() {
         Project project = project();
@@ -50,7 +59,13 @@ public final class SrpmCommand extends BaseCommand {
             selected = new java.util.ArrayList<>(packages);
             selected.add(file.substring(0, file.length() - ".spec".length()));
         }
-        return report(Srpms.build(cfg, new Srpms.Request(selected, src,
+        List<org.krunpack.core.StepResult> results = new java.util.ArrayList<>();
+        if (fetch) {
+            results.add(RpmSources.run(cfg, new RpmSources.Request(selected, src, true,
+                    RpmSourcesCommand.mirror(mirror), project.sourceDateEpoch(), java.util.Map.of()), log()));
+        }
+        results.add(Srpms.build(cfg, new Srpms.Request(selected, src,
                 srpmDir != null ? srpmDir : outDir.resolve("srpm"), project.sourceDateEpoch(), standIn)));
+        return report(results);
     }
 }

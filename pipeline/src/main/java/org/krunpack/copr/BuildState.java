@@ -5,9 +5,15 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** The states COPR gives a build and each of its chroots. */
+/**
+ * The states COPR gives a build and each of its chroots (copr_common's StatusEnum). A build moves
+ * pending → starting → running (its SRPM is built) → importing → then its chroots go waiting →
+ * pending → starting → running → succeeded, failed, canceled or skipped. A build is {@code unknown}
+ * when none of its chroots is in a state COPR ranks (e.g. every chroot canceled because its release
+ * reached end of life): its outcome is then read from the chroots.
+ */
 public enum BuildState {
-    PENDING(false), IMPORTING(false), STARTING(false), RUNNING(false), WAITING(false),
+    PENDING(false), IMPORTING(false), STARTING(false), RUNNING(false), WAITING(false), UNKNOWN(false),
     SUCCEEDED(true), FAILED(true), CANCELED(true), SKIPPED(true), FORKED(true);
 
     private final boolean finished;
@@ -24,6 +30,11 @@ public enum BuildState {
     /** True for a finished state that is not a success (failed, canceled). */
     public boolean bad() {
         return this == FAILED || this == CANCELED;
+    }
+
+    /** True for a finished state a downstream link may build on (succeeded, skipped, forked). */
+    public boolean usable() {
+        return finished && !bad();
     }
 
     /** The state COPR uses ("succeeded"). */

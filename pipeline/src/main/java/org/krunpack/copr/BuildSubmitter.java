@@ -1,20 +1,14 @@
 package org.krunpack.copr;
 
-import org.krunpack.project.CoprSettings;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.krunpack.core.Artifact;
-import org.krunpack.core.AtomicFiles;
-import org.krunpack.core.KrunpackException;
 import org.krunpack.core.Problems;
-import org.krunpack.core.StepResult;
+import org.krunpack.project.CoprSettings;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +19,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code copr build}: submits the packages in chain order (libkrunfw → libkrun → crun), each with
- * {@code after_build_id} = the previous build's id, so COPR builds them one after another in one
- * project. Either uploads SRPMs ({@code build/create/upload}) or asks COPR to make the SRPM from
- * git with the make_srpm method ({@code build/create/scm}). A submission retried after a timeout
- * or 5xx first lists the project's builds and adopts one that the failed attempt created.
+ * Submitting one build: the request (upload of an SRPM, or make_srpm from git), and a submission
+ * that is never made twice: when an attempt times out or gets a 5xx, the project's recent builds
+ * are listed before retrying and a build that the failed attempt created is adopted.
  */
 public final class BuildSubmitter {
     /** Seconds of clock difference allowed between us and COPR when matching a retried submission. */
@@ -47,63 +39,8 @@ public final class BuildSubmitter {
         }
     }
 
-    /** One submitted build; {@code id} is 0 in a dry run. */
-    public record Submitted(String packageName, String source, long id, Long afterBuildId, boolean adopted) {
-    }
-
-    /** The chain as submitted. */
-    public record Result(String project, String method, List<Submitted> builds, boolean dryRun, Path record)
-            implements StepResult {
-        @Override
-        public String step() {
-            return "copr build";
-        }
-
-        @Override
-        public boolean ok() {
-            return true;
-        }
-
-        @Override
-        public List<Artifact> artifacts() {
-            return record == null ? List.of() : List.of(new Artifact("copr-builds", record));
-        }
-
-        @Override
-        public List<String> summary() {
-            List<String> s = new ArrayList<>();
-            s.add(project + ": " + (dryRun ? "dry run, nothing sent; would submit " : "submitted ") + builds.size()
-                    + " " + method + (builds.size() == 1 ? " build" : " builds"));
-            for (Submitted b : builds) {
-                s.add(b.packageName() + (dryRun ? "" : " #" + b.id()) + " from " + b.source()
-                        + (b.afterBuildId() == null ? "" : " after #" + b.afterBuildId())
-                        + (b.adopted() ? " (found after a retry: submitted once)" : ""));
-            }
-            if (!dryRun && !builds.isEmpty()) {
-                s.add("follow them with: krunpack copr watch");
-            }
-            return s;
-        }
-
-        @Override
-        public Map<String, Object> details() {
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("project", project);
-            d.put("method", method);
-            d.put("dryRun", dryRun);
-            List<Map<String, Object>> bs = new ArrayList<>();
-            for (Submitted b : builds) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("package", b.packageName());
-                m.put("source", b.source());
-                m.put("id", b.id());
-                m.put("after_build_id", b.afterBuildId());
-                m.put("adopted", b.adopted());
-                bs.add(m);
-            }
-            d.put("builds", bs);
-            return d;
-        }
+    /** A submitted build: its id, and whether it was found after a failed attempt rather than created. */
+    record Submitted(long id, String state, boolean adopted) {
     }
 
     /**
@@ -134,18 +71,22 @@ public final class BuildSubmitter {
         if (files.isEmpty()) {
             problems.add("SRPM", "none given or found: run 'krunpack srpm' first, or name the files");
         }
+        for (String name : chain) {
+            if (!files.isEmpty() && problems.isEmpty() && !byName.containsKey(name)) {
+                problems.add(name, "no SRPM of this chain package: every link of the chain is needed"
+                        + " (build it with 'krunpack srpm', or list only the packages you want in copr.packages)");
+            }
+        }
         problems.throwIfAny();
         List<Srpm> out = new ArrayList<>();
         for (String name : chain) {
-            if (byName.containsKey(name)) {
-                out.add(byName.get(name));
-            }
+            out.add(byName.get(name));
         }
         return out;
     }
 
-    /** The build options shared by both methods. */
-    static ObjectNode options(CoprSettings s, Long after) {
+    /** The build options every build of the project carries (COPR's names). */
+    public static ObjectNode options(CoprSettings s) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("ownername", s.owner());
         o.put("projectname", s.project());
@@ -156,119 +97,35 @@ public final class BuildSubmitter {
         if (s.enableNet() != null) {
             o.put("enable_net", s.enableNet());
         }
-        if (after != null) {
-            o.put("after_build_id", after);
-        }
         return o;
     }
 
-    /**
-     * Uploads SRPMs in chain order.
-     *
-     * @param after     the build the first one waits for (null: none)
-     * @param username  the COPR user (from the config) to recognise our own builds; may be null
-     * @param clock     seconds since 1970 (tests pass a fixed one)
-     * @param recordDir where {@code builds.json} goes (for {@code copr watch} without ids); null: nowhere
-     */
-    public static Result upload(CoprClient client, CoprSettings s, List<Path> files, Long after, String username,
-                                LongSupplier clock, Path recordDir, PrintWriter log) {
-        List<Srpm> srpms = order(files, s.packages());
-        List<Submitted> done = new ArrayList<>();
-        Long prev = after;
-        boolean dry = client.http().isDryRun();
-        if (dry) {
-            log.println("dry run: nothing is sent. krunpack would send:");
-        }
-        for (Srpm srpm : srpms) {
-            ObjectNode json = options(s, prev);
-            if (dry && !done.isEmpty()) {
-                json.put("after_build_id", "<id COPR gives the " + done.get(done.size() - 1).packageName() + " build>");
-            }
-            CoprHttp.Request req = CoprClient.uploadRequest(json, srpm.file());
-            if (dry) {
-                log.print(client.http().describe(req));
-                done.add(new Submitted(srpm.name(), srpm.file().getFileName().toString(), 0, prev, false));
-                continue;
-            }
-            Submitted sub = submitOrExplain(client, s, req, srpm.name(), srpm.version() + "-" + srpm.release(),
-                    srpm.file().getFileName().toString(), prev, username, clock, done, log, recordDir);
-            done.add(sub);
-            prev = sub.id();
-        }
-        return finish(s, "upload", done, dry, recordDir);
+    /** The make_srpm fields of an SCM build of {@code spec} (a path relative to the subdirectory). */
+    static void scmFields(ObjectNode json, CoprSettings.Scm scm, String spec) {
+        json.put("clone_url", scm.cloneUrl());
+        json.put("committish", scm.committish() == null ? "" : scm.committish());
+        json.put("subdirectory", scm.subdirectory() == null ? "" : scm.subdirectory());
+        json.put("spec", spec);
+        json.put("scm_type", "git");
+        json.put("source_build_method", "make_srpm");
     }
 
     /**
-     * Asks COPR to build each chain package from git with the make_srpm method
-     * ({@code make -f .copr/Makefile srpm outdir=... spec=...} in its chroot).
+     * Sends one create request; when an attempt failed in a way that does not say whether COPR
+     * created the build, adopts the build that attempt created instead of posting again.
      *
-     * @param specDir the specs' directory inside the repository (relative to subdirectory), e.g. "rpm"
+     * @param versionRelease the SRPM's VERSION-RELEASE (null for SCM builds)
+     * @param source         the SRPM's file name or the spec's path (matched against listed builds)
+     * @param known          ids of builds this run submitted already (never adopted again)
+     * @param username       the COPR user (auth-check) to recognise our own fresh builds; may be null
      */
-    public static Result scm(CoprClient client, CoprSettings s, CoprSettings.Scm scm, String specDir, Long after,
-                             String username, LongSupplier clock, Path recordDir, PrintWriter log) {
-        List<Submitted> done = new ArrayList<>();
-        Long prev = after;
-        boolean dry = client.http().isDryRun();
-        if (dry) {
-            log.println("dry run: nothing is sent. krunpack would send:");
-        }
-        for (String pkg : s.packages()) {
-            String spec = (specDir == null || specDir.isEmpty() ? "" : specDir + "/") + pkg + ".spec";
-            ObjectNode json = options(s, prev);
-            if (dry && !done.isEmpty()) {
-                json.put("after_build_id", "<id COPR gives the " + done.get(done.size() - 1).packageName() + " build>");
-            }
-            json.put("clone_url", scm.cloneUrl());
-            json.put("committish", scm.committish() == null ? "" : scm.committish());
-            json.put("subdirectory", scm.subdirectory() == null ? "" : scm.subdirectory());
-            json.put("spec", spec);
-            json.put("scm_type", "git");
-            json.put("source_build_method", "make_srpm");
-            CoprHttp.Request req = CoprClient.scmRequest(json);
-            if (dry) {
-                log.print(client.http().describe(req));
-                done.add(new Submitted(pkg, spec, 0, prev, false));
-                continue;
-            }
-            Submitted sub = submitOrExplain(client, s, req, pkg, null, spec, prev, username, clock, done, log,
-                    recordDir);
-            done.add(sub);
-            prev = sub.id();
-        }
-        return finish(s, "scm", done, dry, recordDir);
-    }
-
-    /** Submits one build; when that fails after others went through, says which ones and how to go on. */
-    private static Submitted submitOrExplain(CoprClient client, CoprSettings s, CoprHttp.Request req, String name,
-                                             String versionRelease, String source, Long prev, String username,
-                                             LongSupplier clock, List<Submitted> done, PrintWriter log,
-                                             Path recordDir) {
-        try {
-            return submit(client, s, req, name, versionRelease, source, prev, username, clock, done, log);
-        } catch (KrunpackException e) {
-            if (done.isEmpty()) {
-                throw e;
-            }
-            finish(s, "partial", done, false, recordDir);
-            StringBuilder ids = new StringBuilder();
-            done.forEach(d -> ids.append(ids.length() == 0 ? "" : ", ").append(d.packageName()).append(" #")
-                    .append(d.id()));
-            long last = done.get(done.size() - 1).id();
-            throw new KrunpackException(e.exitCode(), e.getMessage() + "\nAlready submitted: " + ids
-                    + " (recorded for 'krunpack copr watch'). To go on from " + name + ": krunpack copr build --after "
-                    + last + " with the remaining packages", e.problems(), e);
-        }
-    }
-
-    private static Submitted submit(CoprClient client, CoprSettings s, CoprHttp.Request req, String name,
-                                    String versionRelease, String source, Long prev, String username,
-                                    LongSupplier clock, List<Submitted> done, PrintWriter log) {
+    static Submitted submit(CoprClient client, String owner, String project, CoprHttp.Request req, String name,
+                            String versionRelease, String source, Set<Long> known, String username,
+                            LongSupplier clock, PrintWriter log) {
         long t0 = clock.getAsLong();
-        Set<Long> known = new HashSet<>();
-        done.forEach(d -> known.add(d.id()));
         boolean[] adopted = {false};
         CoprHttp.RetryGuard guard = () -> {
-            for (CoprClient.Build b : client.listBuilds(s.owner(), s.project(), 50)) {
+            for (CoprClient.Build b : client.listBuilds(owner, project, 50)) {
                 if (known.contains(b.id()) || (b.submittedOn() != null && b.submittedOn() < t0 - CLOCK_SKEW)) {
                     continue;
                 }
@@ -287,9 +144,7 @@ public final class BuildSubmitter {
         };
         CoprHttp.Response r = client.http().send(req, guard);
         CoprClient.Build b = CoprClient.build(r.body(), req.method() + " " + req.path());
-        log.println("copr: " + name + ": build #" + b.id() + (prev == null ? "" : " (after #" + prev + ")"));
-        log.flush();
-        return new Submitted(name, source, b.id(), prev, adopted[0]);
+        return new Submitted(b.id(), b.state(), adopted[0]);
     }
 
     /** True when a listed build is this submission: same package and version, same file, or ours and unnamed yet. */
@@ -304,56 +159,11 @@ public final class BuildSubmitter {
             String v = b.packageVersion().replaceFirst("^[0-9]+:", "");
             return v.equals(versionRelease) || v.startsWith(versionRelease) || versionRelease.startsWith(v);
         }
-        if (b.srpmUrl() != null && source != null && b.srpmUrl().endsWith("/" + source)) {
+        if (b.srpmUrl() != null && source != null && b.srpmUrl().endsWith("/" + Path.of(source).getFileName())) {
             return true;
         }
         // not imported yet: only a fresh build of ours in an early state can be it
         boolean early = BuildState.parse(b.state()).map(st -> !st.finished()).orElse(false);
         return early && username != null && username.equals(b.submitter());
-    }
-
-    private static Result finish(CoprSettings s, String method, List<Submitted> done, boolean dry, Path recordDir) {
-        Path record = null;
-        if (!dry && recordDir != null && !done.isEmpty()) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("project", s.fullName());
-            List<Map<String, Object>> bs = new ArrayList<>();
-            for (Submitted b : done) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("package", b.packageName());
-                m.put("id", b.id());
-                bs.add(m);
-            }
-            doc.put("builds", bs);
-            try {
-                record = AtomicFiles.writeString(recordDir.resolve("builds.json"),
-                        CoprHttp.JSON.writeValueAsString(doc) + "\n");
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return new Result(s.fullName(), method, List.copyOf(done), dry, record);
-    }
-
-    /** The build ids recorded by the last {@code copr build} in {@code recordDir/builds.json}. */
-    public static List<Long> recorded(Path recordDir) {
-        Path f = recordDir.resolve("builds.json");
-        if (!Files.isRegularFile(f)) {
-            throw KrunpackException.usage("no build ids given and " + f + " does not exist: pass BUILD_ID..., or run"
-                    + " 'krunpack copr build' first (with the same --out)");
-        }
-        try {
-            JsonNode doc = CoprHttp.JSON.readTree(f.toFile());
-            List<Long> ids = new ArrayList<>();
-            for (JsonNode b : doc.path("builds")) {
-                ids.add(b.path("id").asLong());
-            }
-            if (ids.isEmpty()) {
-                throw KrunpackException.usage(f + ": lists no builds; pass BUILD_ID...");
-            }
-            return ids;
-        } catch (java.io.IOException e) {
-            throw KrunpackException.usage(f + ": cannot read: " + e.getMessage() + "; pass BUILD_ID...");
-        }
     }
 }

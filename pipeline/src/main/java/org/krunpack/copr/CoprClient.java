@@ -46,12 +46,41 @@ public final class CoprClient {
         return CoprHttp.Request.get("project", CoprHttp.query("ownername", owner, "projectname", project));
     }
 
+    /** Creates the project; with {@code exist_ok=True} COPR answers with the existing one instead of a 400. */
     public static CoprHttp.Request addProjectRequest(String owner, ObjectNode body) {
-        return CoprHttp.Request.post("project/add/" + owner, body);
+        return CoprHttp.Request.post("project/add/" + owner, CoprHttp.query("exist_ok", "True"), body);
     }
 
+    /** PUT: COPR still accepts POST there, but marks it deprecated. */
     public static CoprHttp.Request editProjectRequest(String owner, String project, ObjectNode body) {
-        return CoprHttp.Request.post("project/edit/" + owner + "/" + project, body);
+        return CoprHttp.Request.put("project/edit/" + owner + "/" + project, body);
+    }
+
+    /** Who the login is: {@code {"id": .., "name": ..}}, or a 401 for a bad token. */
+    public static CoprHttp.Request authCheckRequest() {
+        return CoprHttp.Request.authenticatedGet("auth-check");
+    }
+
+    /** The active chroots: {@code {name: comment}}. */
+    public static CoprHttp.Request mockChrootsRequest() {
+        return CoprHttp.Request.get("mock-chroots/list", CoprHttp.query());
+    }
+
+    /** What copr-cli asks before uploading: project, permission, chroots, batch options, timeout. */
+    public static CoprHttp.Request checkBeforeBuildRequest(ObjectNode options) {
+        return CoprHttp.Request.post("build/check-before-build", options);
+    }
+
+    public static CoprHttp.Request getBuildRequest(long id) {
+        return CoprHttp.Request.get("build/" + id, CoprHttp.query());
+    }
+
+    public static CoprHttp.Request buildChrootsRequest(long id) {
+        return CoprHttp.Request.get("build-chroot/list", CoprHttp.query("build_id", Long.toString(id)));
+    }
+
+    public static CoprHttp.Request sourceChrootRequest(long id) {
+        return CoprHttp.Request.get("build/source-chroot/" + id, CoprHttp.query());
     }
 
     public static CoprHttp.Request uploadRequest(ObjectNode json, Path srpm) {
@@ -63,7 +92,7 @@ public final class CoprClient {
     }
 
     public static CoprHttp.Request cancelRequest(long id) {
-        return CoprHttp.Request.put("build/cancel/" + id);
+        return CoprHttp.Request.put("build/cancel/" + id, null);
     }
 
     // ---- calls ----
@@ -74,8 +103,44 @@ public final class CoprClient {
         return r.notFound() ? Optional.empty() : Optional.of(object(r.body(), "GET project"));
     }
 
+    /** The login's user name (auth-check); a bad token ends here with exit 2, before anything is sent. */
+    public String authCheck() {
+        JsonNode n = object(http.send(authCheckRequest()).body(), "GET auth-check");
+        return requireText(n, "name", "GET auth-check");
+    }
+
+    /** The names of the chroots COPR can build in now (end-of-life ones are not listed). */
+    public List<String> activeChroots() {
+        JsonNode n = object(http.send(mockChrootsRequest()).body(), "GET mock-chroots/list");
+        List<String> out = new ArrayList<>();
+        n.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    /** Asks COPR whether a build with these options would be accepted (exit 2 with COPR's reason if not). */
+    public void checkBeforeBuild(ObjectNode options) {
+        http.send(checkBeforeBuildRequest(options));
+    }
+
+    /** Creates the project, or returns it as it is when it exists already. */
+    public JsonNode addProject(String owner, ObjectNode body, CoprHttp.RetryGuard guard) {
+        return object(http.send(addProjectRequest(owner, body), guard).body(), "POST project/add/" + owner);
+    }
+
+    public JsonNode editProject(String owner, String project, ObjectNode body) {
+        return object(http.send(editProjectRequest(owner, project, body)).body(),
+                "PUT project/edit/" + owner + "/" + project);
+    }
+
+    /** The SRPM build of a build: its state and the URL of its result folder (logs), when it has one. */
+    public BuildChroot sourceChroot(long id) {
+        String what = "GET build/source-chroot/" + id;
+        JsonNode n = object(http.send(sourceChrootRequest(id)).body(), what);
+        return new BuildChroot("srpm-builds", requireText(n, "state", what), optText(n, "result_url"));
+    }
+
     public Build getBuild(long id) {
-        CoprHttp.Response r = http.send(CoprHttp.Request.get("build/" + id, CoprHttp.query()));
+        CoprHttp.Response r = http.send(getBuildRequest(id));
         if (r.notFound()) {
             throw KrunpackException.usage("COPR has no build " + id + " (GET build/" + id + " answered 404)");
         }
@@ -84,8 +149,8 @@ public final class CoprClient {
 
     public List<BuildChroot> buildChroots(long id) {
         String what = "GET build-chroot/list?build_id=" + id;
-        CoprHttp.Response r = http.send(CoprHttp.Request.get("build-chroot/list",
-                CoprHttp.query("build_id", Long.toString(id))));
+        // COPR answers 200 with no items for a build it does not know, and for one whose SRPM is not built yet
+        CoprHttp.Response r = http.send(buildChrootsRequest(id));
         if (r.notFound()) {
             return List.of();
         }

@@ -66,25 +66,35 @@ public final class CoprHttp {
     /**
      * One request. {@code path} is relative to {@code api_3/}.
      *
-     * @param file     an SRPM to upload as multipart part {@code pkgs} (the JSON goes in part {@code json})
-     * @param upload   true for uploads (longer timeout)
+     * @param file   an SRPM to upload as multipart part {@code pkgs} (the JSON goes in part {@code json})
+     * @param upload true for uploads (longer timeout)
+     * @param auth   true when the request carries the login (every change, and auth-check)
      */
     public record Request(String method, String path, Map<String, String> query, JsonNode json, Path file,
-                          boolean upload) {
+                          boolean upload, boolean auth) {
         public static Request get(String path, Map<String, String> query) {
-            return new Request("GET", path, query, null, null, false);
+            return new Request("GET", path, query, null, null, false, false);
         }
 
         public static Request post(String path, JsonNode json) {
-            return new Request("POST", path, Map.of(), json, null, false);
+            return post(path, Map.of(), json);
         }
 
-        public static Request put(String path) {
-            return new Request("PUT", path, Map.of(), null, null, false);
+        public static Request post(String path, Map<String, String> query, JsonNode json) {
+            return new Request("POST", path, query, json, null, false, true);
+        }
+
+        public static Request put(String path, JsonNode json) {
+            return new Request("PUT", path, Map.of(), json, null, false, true);
         }
 
         public static Request upload(String path, JsonNode json, Path file) {
-            return new Request("POST", path, Map.of(), json, file, true);
+            return new Request("POST", path, Map.of(), json, file, true, true);
+        }
+
+        /** A read that needs the login ({@code auth-check}). */
+        public static Request authenticatedGet(String path) {
+            return new Request("GET", path, Map.of(), null, null, false, true);
         }
 
         public boolean changes() {
@@ -187,7 +197,7 @@ public final class CoprHttp {
     public String describe(Request r) {
         StringBuilder sb = new StringBuilder();
         sb.append(r.method()).append(' ').append(uri(r)).append('\n');
-        if (r.changes()) {
+        if (r.auth()) {
             sb.append("  Authorization: Basic ").append(login == null ? "(no COPR config: login unknown)" : login)
                     .append(':').append(Secret.MASK).append('\n');
         }
@@ -273,14 +283,31 @@ public final class CoprHttp {
     }
 
     private Response handle(Request r, String what, int status, byte[] body) {
-        if (status == 401 || status == 403) {
-            throw new KrunpackException(ExitCode.USAGE, scrub("COPR refused " + what + " (HTTP " + status
-                    + errorText(body) + "). The API token in " + (configFile == null ? "your COPR config" : configFile)
-                    + " may have expired, or this login may not be allowed to change the project: get a new token at "
-                    + tokenPage + " and replace the [copr-cli] section of that file"));
+        if (status == 401) {
+            // COPR: {"output": "notok", "error": "Login invalid/expired. Please visit .../api ..."}
+            throw new KrunpackException(ExitCode.USAGE, scrub("COPR did not accept the login for " + what
+                    + " (HTTP 401" + errorText(body) + "). The API token in "
+                    + (configFile == null ? "your COPR config" : configFile) + " has expired or is wrong: get a"
+                    + " new one at " + tokenPage + " and replace the [copr-cli] section of that file"));
+        }
+        if (status == 403) {
+            throw new KrunpackException(ExitCode.USAGE, scrub("COPR refused " + what + " (HTTP 403"
+                    + errorText(body) + "): the login in " + (configFile == null ? "your COPR config" : configFile)
+                    + " is valid but may not do this in the project; check copr.owner in krunpack.yaml, or ask the"
+                    + " project's owner for build or admin permission"));
         }
         if (status == 404 && !r.changes()) {
             return new Response(404, parseOrNull(body));
+        }
+        if (status == 409) {
+            throw KrunpackException.external(scrub("COPR refused " + what + " for now (HTTP 409 conflict"
+                    + errorText(body) + "): the project or build is busy or already finished; when builds are"
+                    + " named, wait for them (krunpack copr watch BUILD_ID) or cancel them, then run again"));
+        }
+        if (status == 404) {
+            throw new KrunpackException(ExitCode.USAGE, scrub("COPR rejected " + what + " (HTTP 404"
+                    + errorText(body) + "): check copr.owner and copr.project in krunpack.yaml, and run 'krunpack"
+                    + " copr setup' first when the project does not exist yet"));
         }
         if (status >= 400) {
             throw new KrunpackException(ExitCode.USAGE, scrub("COPR rejected " + what + " (HTTP " + status
@@ -314,7 +341,7 @@ public final class CoprHttp {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout(r))
                 .header("Accept", "application/json")
                 .header("User-Agent", "krunpack");
-        if (r.changes() && authHeader != null) {
+        if (r.auth() && authHeader != null) {
             b.header("Authorization", authHeader);
         }
         if (r.file() != null) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.krunpack.core.Artifact;
+import org.krunpack.core.Problems;
 import org.krunpack.core.StepResult;
 
 import java.io.PrintWriter;
@@ -17,13 +18,19 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code copr setup}: makes the COPR project match the {@code copr:} section, idempotently. It
- * reads the project, computes {@code field: old -> new} for each field the section sets, and
- * sends nothing when nothing differs. Fields the section does not set are left as they are.
+ * checks the login ({@code auth-check}) and that every chroot is one COPR offers now, reads the
+ * project, computes {@code field: old -> new} for each field the section sets, and sends nothing
+ * when nothing differs. Fields the section does not set are left as they are; chroots COPR added
+ * when Fedora branched stay while the project follows Fedora branching.
  */
 public final class ProjectSetup {
+    private static final Pattern FEDORA = Pattern.compile("fedora-(rawhide|[0-9]+)-([a-z0-9_]+)");
+
     private ProjectSetup() {
     }
 
@@ -45,8 +52,9 @@ public final class ProjectSetup {
         }
     }
 
-    /** What setup did: "created", "updated", "unchanged", or "dry-run". */
-    public record Result(String project, String action, List<Change> changes) implements StepResult {
+    /** What setup did: "created", "updated", "unchanged", or "dry-run"; notes say what was left alone and why. */
+    public record Result(String project, String action, List<Change> changes, List<String> notes)
+            implements StepResult {
         @Override
         public String step() {
             return "copr setup";
@@ -73,6 +81,7 @@ public final class ProjectSetup {
                 default -> s.add(project + ": dry run, nothing sent");
             }
             changes.forEach(c -> s.add(c.toString()));
+            s.addAll(notes);
             return s;
         }
 
@@ -90,6 +99,7 @@ public final class ProjectSetup {
                 cs.add(m);
             }
             d.put("changes", cs);
+            d.put("notes", notes);
             return d;
         }
     }
@@ -107,6 +117,12 @@ public final class ProjectSetup {
         if (s.instructions() != null) {
             m.put("instructions", s.instructions());
         }
+        if (s.followFedoraBranching() != null) {
+            m.put("follow_fedora_branching", s.followFedoraBranching());
+        }
+        if (s.packitForgeProjects() != null) {
+            m.put("packit_forge_projects_allowed", new ArrayList<>(new TreeSet<>(s.packitForgeProjects())));
+        }
         return m;
     }
 
@@ -123,9 +139,13 @@ public final class ProjectSetup {
             project.path("chroots").forEach(c -> chroots.add(c.asText()));
         }
         m.put("chroots", new ArrayList<>(chroots));
-        m.put("enable_net", project.path("enable_net").isBoolean() ? project.get("enable_net").asBoolean() : null);
+        m.put("enable_net", bool(project, "enable_net"));
         m.put("description", text(project, "description"));
         m.put("instructions", text(project, "instructions"));
+        m.put("follow_fedora_branching", bool(project, "follow_fedora_branching"));
+        TreeSet<String> forge = new TreeSet<>();
+        project.path("packit_forge_projects_allowed").forEach(f -> forge.add(f.asText()));
+        m.put("packit_forge_projects_allowed", new ArrayList<>(forge));
         return m;
     }
 
@@ -142,14 +162,59 @@ public final class ProjectSetup {
     }
 
     /**
-     * Reads the project and creates or edits it. In dry-run mode prints the requests instead
-     * (the read too: nothing at all is sent, so every field the section sets is shown).
+     * The chroots COPR added when Fedora branched, which setup keeps while the project follows
+     * Fedora branching: {@code fedora-N-ARCH} not in the file, where the file lists
+     * {@code fedora-rawhide-ARCH} and N is newer than every Fedora release the file names.
+     */
+    static List<String> branched(List<String> current, List<String> wanted) {
+        int newest = -1;
+        for (String c : wanted) {
+            Matcher m = FEDORA.matcher(c);
+            if (m.matches() && !m.group(1).equals("rawhide")) {
+                newest = Math.max(newest, Integer.parseInt(m.group(1)));
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (String c : current) {
+            Matcher m = FEDORA.matcher(c);
+            if (!wanted.contains(c) && m.matches() && !m.group(1).equals("rawhide")
+                    && Integer.parseInt(m.group(1)) > newest && wanted.contains("fedora-rawhide-" + m.group(2))) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** Every chroot of the section that COPR does not offer now (unknown or end of life), all at once (exit 2). */
+    static void checkChroots(CoprSettings s, List<String> active) {
+        Problems problems = new Problems("copr.chroots");
+        for (int i = 0; i < s.chroots().size(); i++) {
+            String c = s.chroots().get(i);
+            if (!active.contains(c)) {
+                String arch = c.substring(c.lastIndexOf('-') + 1);
+                String os = c.substring(0, c.indexOf('-'));
+                List<String> like = active.stream().filter(a -> a.startsWith(os + "-") && a.endsWith("-" + arch))
+                        .sorted().toList();
+                problems.add("copr.chroots[" + i + "]", "'" + c + "' is not a chroot COPR builds in now (unknown,"
+                        + " or its release reached end of life)" + (like.isEmpty() ? "" : "; active ones like it: "
+                        + String.join(", ", like)));
+            }
+        }
+        problems.throwIfAny();
+    }
+
+    /**
+     * Checks the login and the chroots, reads the project, and creates or edits it. In dry-run mode
+     * prints the requests instead (the reads too: nothing at all is sent, so every field the section
+     * sets is shown).
      */
     public static Result run(CoprClient client, CoprSettings s, PrintWriter log) {
         Map<String, Object> want = desired(s);
         CoprHttp http = client.http();
         if (http.isDryRun()) {
             log.println("dry run: nothing is sent. krunpack would send:");
+            log.print(http.describe(CoprClient.authCheckRequest()));
+            log.print(http.describe(CoprClient.mockChrootsRequest()));
             log.print(http.describe(CoprClient.getProjectRequest(s.owner(), s.project())));
             log.println("then, if COPR answers 404 (no such project):");
             log.print(http.describe(CoprClient.addProjectRequest(s.owner(), addBody(s.project(), want))));
@@ -158,28 +223,58 @@ public final class ProjectSetup {
             log.flush();
             List<Change> all = new ArrayList<>();
             want.forEach((k, v) -> all.add(new Change(k, NotRead.NOT_READ, v)));
-            return new Result(s.fullName(), "dry-run", all);
+            return new Result(s.fullName(), "dry-run", all, List.of());
         }
+        client.authCheck();
+        checkChroots(s, client.activeChroots());
         Optional<JsonNode> existing = client.getProject(s.owner(), s.project());
+        String action = "updated";
+        List<Change> changes = new ArrayList<>();
+        JsonNode project;
         if (existing.isEmpty()) {
-            List<Change> changes = diff(Map.of(), want);
-            changes.forEach(c -> log.println(c.toString()));
+            diff(Map.of(), want).forEach(c -> log.println(c.toString()));
             log.flush();
-            ObjectNode add = addBody(s.project(), want);
-            client.http().send(CoprClient.addProjectRequest(s.owner(), add), () -> client.getProject(s.owner(),
+            project = client.addProject(s.owner(), addBody(s.project(), want), () -> client.getProject(s.owner(),
                     s.project()).map(p -> new CoprHttp.Response(200, p)));
-            return new Result(s.fullName(), "created", changes);
+            changes.addAll(diff(Map.of(), want));
+            action = "created";
+        } else {
+            project = existing.get();
         }
-        List<Change> changes = diff(current(existing.get()), want);
-        if (changes.isEmpty()) {
-            return new Result(s.fullName(), "unchanged", List.of());
+        // a project that existed (or was created meanwhile by someone else) is brought in line
+        Map<String, Object> now = current(project);
+        boolean follows = s.followFedoraBranching() != null ? s.followFedoraBranching()
+                : !Boolean.FALSE.equals(now.get("follow_fedora_branching"));
+        List<String> notes = new ArrayList<>();
+        Map<String, Object> target = new LinkedHashMap<>(want);
+        if (follows) {
+            @SuppressWarnings("unchecked")
+            List<String> nowChroots = (List<String>) now.get("chroots");
+            List<String> kept = branched(nowChroots, s.chroots());
+            if (!kept.isEmpty()) {
+                TreeSet<String> with = new TreeSet<>(s.chroots());
+                with.addAll(kept);
+                target.put("chroots", new ArrayList<>(with));
+                notes.add("kept " + String.join(", ", kept) + ": added by COPR when Fedora branched"
+                        + " (follow_fedora_branching); list them in copr.chroots, or set"
+                        + " copr.follow_fedora_branching: false to drop them");
+            }
         }
-        changes.forEach(c -> log.println(c.toString()));
+        List<Change> edits = diff(now, target);
+        if (edits.isEmpty()) {
+            return new Result(s.fullName(), action.equals("created") ? action : "unchanged", changes, notes);
+        }
+        if (action.equals("created")) {
+            log.println(s.fullName() + " existed already (created meanwhile): bringing it in line");
+            changes.clear();
+        }
+        edits.forEach(c -> log.println(c.toString()));
         log.flush();
         Map<String, Object> edit = new LinkedHashMap<>();
-        changes.forEach(c -> edit.put(c.field(), c.newValue()));
-        client.http().send(CoprClient.editProjectRequest(s.owner(), s.project(), body(edit)));
-        return new Result(s.fullName(), "updated", changes);
+        edits.forEach(c -> edit.put(c.field(), c.newValue()));
+        client.editProject(s.owner(), s.project(), body(edit));
+        changes.addAll(edits);
+        return new Result(s.fullName(), action, changes, notes);
     }
 
     private static ObjectNode addBody(String name, Map<String, Object> want) {
@@ -213,6 +308,10 @@ public final class ProjectSetup {
             }
         }
         return Objects.equals(a, b);
+    }
+
+    private static Boolean bool(JsonNode n, String field) {
+        return n.path(field).isBoolean() ? n.get(field).asBoolean() : null;
     }
 
     private static String text(JsonNode n, String field) {

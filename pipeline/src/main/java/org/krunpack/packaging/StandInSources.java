@@ -50,32 +50,49 @@ public final class StandInSources {
 
     /** A reproducible tarball (sorted as given, owner 0, fixed mtimes), compressed by its suffix. */
     static void tarball(Path target, String top, Map<String, String> files, long sourceDateEpoch) {
+        reproducibleTar(target, top, sourceDateEpoch, (tar, mtime) -> {
+            for (var f : files.entrySet()) {
+                byte[] b = f.getValue().getBytes(StandardCharsets.UTF_8);
+                TarArchiveEntry e = new TarArchiveEntry(top + "/" + f.getKey());
+                e.setSize(b.length);
+                e.setMode(0100644);
+                e.setModTime(mtime);
+                tar.putArchiveEntry(e);
+                tar.write(b);
+                tar.closeArchiveEntry();
+            }
+        });
+    }
+
+    /** Writes the entries below the top folder; {@code mtime} is SOURCE_DATE_EPOCH in milliseconds. */
+    @FunctionalInterface
+    interface TarBody {
+        void write(TarArchiveOutputStream tar, long mtime) throws IOException;
+    }
+
+    /**
+     * A reproducible tarball: compressed as its name says, a {@code top/} folder entry (0755, fixed
+     * time), then what {@code body} writes; written atomically, readable by all.
+     */
+    static void reproducibleTar(Path target, String top, long sourceDateEpoch, TarBody body) {
         String name = target.getFileName().toString();
         long mtime = sourceDateEpoch * 1000L;
         AtomicFiles.writeStream(target, out -> {
             try (OutputStream c = compressor(name, out); var tar = new TarArchiveOutputStream(c)) {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
                 TarArchiveEntry d = new TarArchiveEntry(top + "/");
                 d.setMode(040755);
                 d.setModTime(mtime);
                 tar.putArchiveEntry(d);
                 tar.closeArchiveEntry();
-                for (var f : files.entrySet()) {
-                    byte[] b = f.getValue().getBytes(StandardCharsets.UTF_8);
-                    TarArchiveEntry e = new TarArchiveEntry(top + "/" + f.getKey());
-                    e.setSize(b.length);
-                    e.setMode(0100644);
-                    e.setModTime(mtime);
-                    tar.putArchiveEntry(e);
-                    tar.write(b);
-                    tar.closeArchiveEntry();
-                }
+                body.write(tar, mtime);
             }
         });
         Specs.readable(target);
     }
 
-    private static OutputStream compressor(String name, OutputStream out) throws IOException {
+    static OutputStream compressor(String name, OutputStream out) throws IOException {
         if (name.endsWith(".xz")) {
             return new XZCompressorOutputStream(out, 1);
         }

@@ -66,7 +66,7 @@ class BuildLogicTest {
             cs.add(new BuildWatcher.ChrootStatus("fedora-4" + i + "-x86_64", chrootStates[i],
                     "https://c/results/" + id + "/" + i + "/builder-live.log.gz"));
         }
-        return new BuildWatcher.BuildStatus(id, pkg, state, cs, "https://c/coprs/build/" + id + "/");
+        return new BuildWatcher.BuildStatus(id, pkg, state, cs, "https://c/coprs/build/" + id + "/", null);
     }
 
     @Test
@@ -84,14 +84,20 @@ class BuildLogicTest {
         BuildWatcher.Result importFailed = BuildWatcher.outcome(List.of(status(3, "c", "failed")), List.of(3L), null,
                 false, t);
         assertThat(importFailed.exitCode()).isEqualTo(1);
-        assertThat(importFailed.problems()).containsExactly("failed: c #3: failed before any chroot failed (the SRPM"
-                + " build or import): see https://c/coprs/build/3/");
+        assertThat(importFailed.problems()).containsExactly("failed: c #3: the SRPM build failed before any chroot"
+                + " built, log: (none yet) see https://c/coprs/build/3/");
         BuildWatcher.Result weird = BuildWatcher.outcome(List.of(status(4, "d", "succeeded", "teleported")),
                 List.of(4L), null, false, t);
         assertThat(weird.exitCode()).isEqualTo(3);
         assertThat(weird.problems()).containsExactly("not understood: d #4 fedora-40-x86_64: unknown state"
-                + " 'teleported' (known: pending, importing, starting, running, waiting, succeeded, failed, canceled,"
-                + " skipped, forked)");
+                + " 'teleported' (known: pending, importing, starting, running, waiting, unknown, succeeded, failed,"
+                + " canceled, skipped, forked)");
+        // COPR's own "unknown": read from the chroots
+        assertThat(status(5, "e", "unknown", "canceled", "succeeded").finished()).isTrue();
+        assertThat(BuildWatcher.outcome(List.of(status(5, "e", "unknown", "succeeded", "skipped")), List.of(5L), null,
+                false, t).exitCode()).isZero();
+        assertThat(status(6, "f", "unknown", "running").finished()).isFalse();
+        assertThat(status(7, "g", "canceled", "pending").finished()).as("a canceled build never runs again").isTrue();
         assertThat(BuildWatcher.outcome(List.of(), List.of(9L), "COPR failed GET ...", false, t).exitCode())
                 .isEqualTo(3);
     }

@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * COPR's make_srpm contract with the real make and rpmbuild: {@code make -f .copr/Makefile srpm
  * outdir=DIR spec=SPEC}, run from another directory as COPR does, leaves the SRPM in DIR.
  * {@code krunpack srpm} is stood in by a script ({@code KRUNPACK=...}) that calls rpmbuild on a
- * stand-in spec with stand-in sources; run with the real tool once {@code krunpack srpm} exists:
- * {@code make -f .copr/Makefile srpm outdir=/tmp/x spec=rpm/libkrunfw.spec}.
+ * stand-in spec with stand-in sources: these tests are about the Makefile's own work (arguments,
+ * installing what is missing, checking the result). {@link CoprMakeSrpmTest} runs it with the real
+ * krunpack on the real specs.
  */
 @Tag("tools")
 class CoprMakefileTest {
@@ -72,8 +73,7 @@ class CoprMakefileTest {
         assertThat(r.stdout()).contains("installing nothing", "SRPM ready: " + srpms.get(0));
         assertThat(Files.readString(log).strip())
                 .isEqualTo("srpm --spec " + spec + " --outdir " + outdir + " --source-dir " + ROOT.resolve("out/rpm-sources")
-                        + " --stand-in | cwd=" + ROOT);
-        assertThat(r.stdout()).contains("building with STAND-IN sources");
+                        + " --fetch | cwd=" + ROOT);
     }
 
     @Test
@@ -101,12 +101,26 @@ class CoprMakefileTest {
     void missingToolsAreInstalledWithDnfAndSaidSo() throws IOException {
         Path[] jd = fakeJavaAndDnf(true);
         Tools.Result r = make(spec.getParent(), "outdir=" + dir.resolve("o"), "spec=" + spec, "KRUNPACK=" + fake,
-                "DNF=" + jd[1], "MVN=krunpack-test-no-such-mvn", "JAVA=" + jd[0]);
+                "DNF=" + jd[1], "MVN=krunpack-test-no-such-mvn", "JAVA=" + jd[0], "CARGO=krunpack-test-no-such-cargo");
         assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
-        assertThat(r.stdout()).contains("installing with " + jd[1] + ": java-21-openjdk-devel maven rpmdevtools");
+        assertThat(r.stdout()).contains("installing with " + jd[1] + ": java-21-openjdk-devel maven");
         assertThat(Files.readString(dir.resolve("dnf.log")).strip())
-                .isEqualTo("-y install java-21-openjdk-devel maven rpmdevtools");
+                .as("no cargo: this spec names no crate vendor tarball")
+                .isEqualTo("-y install java-21-openjdk-devel maven");
         assertThat(log).exists();
+    }
+
+    @Test
+    void cargoIsInstalledWhenTheSpecNamesACrateVendorTarball() throws IOException {
+        Files.writeString(spec, Files.readString(spec).replace("Source1:        linux-6.12.117.tar.xz",
+                "Source1:        linux-6.12.117.tar.xz\nSource2:        %{name}-%{version}-vendor.tar.xz"));
+        Files.writeString(sources.resolve("libkrunfw-5.5.0-vendor.tar.xz"), "stand-in vendor tarball\n");
+        Path[] jd = fakeJavaAndDnf(true);
+        Tools.Result r = make(spec.getParent(), "outdir=" + dir.resolve("o"), "spec=" + spec, "KRUNPACK=" + fake,
+                "DNF=" + jd[1], "JAVA=" + jd[0], "CARGO=krunpack-test-no-such-cargo", "SRPM_ARGS=--stand-in");
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+        assertThat(Files.readString(dir.resolve("dnf.log")).strip()).isEqualTo("-y install java-21-openjdk-devel cargo");
+        assertThat(Files.readString(log)).contains("--stand-in").doesNotContain("--fetch");
     }
 
     @Test

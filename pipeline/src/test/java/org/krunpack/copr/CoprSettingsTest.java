@@ -57,13 +57,15 @@ class CoprSettingsTest {
                 "copr.chroots[1]: 'fedora-rawhide-x86_64' is listed twice (line 3)",
                 "copr.chroots[2]: 'centos-stream-10' is not a chroot name like fedora-rawhide-x86_64 (line 3)",
                 "copr.enable_net: 'yes' is not true or false (line 4)",
-                "copr.timeout: -5 is out of range: use 1 to 2147483647 (line 5)",
+                "copr.timeout: -5 is out of range: use 0 to 108000 (line 5)",
                 "copr.packages: must list at least one package (line 6)",
                 "copr.scm.branch: unknown key (known: clone_url, committish, subdirectory) (line 7)",
-                "copr.scm.clone_url: 'file:///tmp/x' is not an https:// or git:// URL COPR can clone (line 7)",
+                "copr.scm.clone_url: 'file:///tmp/x' is not an https://, http:// or git:// URL with a host that COPR"
+                        + " can clone (line 7)",
                 "copr.scm.subdirectory: must be a relative path inside the repository (line 7)",
                 "copr.chroot: unknown key; did you mean 'chroots'? (known: chroots, config, description,"
-                        + " enable_net, instructions, owner, packages, project, scm, timeout) (line 8)",
+                        + " enable_net, follow_fedora_branching, instructions, owner, packages,"
+                        + " packit_forge_projects_allowed, project, scm, timeout) (line 8)",
                 "copr.owner: required (line 2)");
         assertThat(e.getMessage()).startsWith("k.yaml: 11 problems");
     }
@@ -73,6 +75,43 @@ class CoprSettingsTest {
         KrunpackException e = catchThrowableOfType(() -> parse("other: 1"), KrunpackException.class);
         assertThat(e.problems()).containsExactly("copr: section missing: add owner, project and chroots"
                 + " (see docs/copr.md) (line 1)");
+    }
+
+    @Test
+    void theChainHasLevelsAndForgeProjectsLoseTheirScheme() {
+        CoprSettings s = parse("""
+                copr:
+                  owner: alice
+                  project: krun
+                  chroots: [fedora-rawhide-x86_64]
+                  follow_fedora_branching: false
+                  packit_forge_projects_allowed: [https://github.com/example/krunpack, gitlab.com/a/b/c]
+                  timeout: 108000
+                  packages: [[libkrunfw, libkrunfw-sev], libkrun, crun]
+                """);
+        assertThat(s.chain()).containsExactly(List.of("libkrunfw", "libkrunfw-sev"), List.of("libkrun"),
+                List.of("crun"));
+        assertThat(s.packages()).containsExactly("libkrunfw", "libkrunfw-sev", "libkrun", "crun");
+        assertThat(s.followFedoraBranching()).isFalse();
+        assertThat(s.packitForgeProjects()).containsExactly("github.com/example/krunpack", "gitlab.com/a/b/c");
+        assertThat(s.timeout()).isEqualTo(108000);
+    }
+
+    @Test
+    void badLevelsAndForgeProjectsAreNamed() throws Exception {
+        KrunpackException e = catchThrowableOfType(() -> parse("""
+                copr:
+                  owner: alice
+                  project: krun
+                  chroots: [fedora-rawhide-x86_64]
+                  packit_forge_projects_allowed: [example]
+                  packages: [[], libkrun, [crun, libkrun]]
+                """), KrunpackException.class);
+        assertThat(e.problems()).containsExactlyInAnyOrder(
+                "copr.packit_forge_projects_allowed[0]: 'example' is not a forge project like github.com/OWNER/REPO"
+                        + " (line 5)",
+                "copr.packages[0]: an empty level: list at least one package (line 6)",
+                "copr.packages[2][1]: 'libkrun' is listed twice (line 6)");
     }
 
     @Test

@@ -21,7 +21,7 @@ public final class ReviewCommand extends BaseCommand {
     List<Path> paths;
 
     /** The bundle-contract check: verify-lib's ELF checks and dlopen calls on the packaged library. */
-    static BundleContractCheck bundleContract = BundleContractCheck.verifyLib();
+    static BundleContractCheck bundleContract = BundleContractCheck.verifyLib(org.krunpack.core.Sandbox.forInputs(false));
 
     @Override
     public Integer call() {

@@ -5,6 +5,7 @@ import org.krunpack.bundle.BundleResult;
 import org.krunpack.bundle.Bundler;
 import org.krunpack.core.Artifact;
 import org.krunpack.core.Problems;
+import org.krunpack.core.Sandbox;
 import org.krunpack.core.StepResult;
 import org.krunpack.kbuild.BuildResult;
 import org.krunpack.kbuild.KernelBuild;
@@ -93,7 +94,8 @@ public final class Spine {
                 project.sourceDateEpoch(), project.build().jobs(), project.build().ccache(),
                 project.build().user(), project.build().host()), options.progress(), options.terminal()));
         BundleResult bundle = add(Bundler.bundle(BundleRequest.of(project, build.image(), out, null, null)));
-        VerifyResult verify = add(LibraryVerifier.verify(bundle.library(), build.image()));
+        VerifyResult verify = add(LibraryVerifier.verify(bundle.library(), build.image(),
+                Sandbox.forInputs(true)));
         if (!verify.ok() || options.upTo() == Stage.BUILD) {
             return results;
         }

@@ -234,6 +234,7 @@ final class PackageChecks {
             return;
         }
         List<String> problems = new ArrayList<>();
+        List<String> open = new ArrayList<>();
         for (Content c : libs) {
             try {
                 // keep the packaged file name: verify-lib checks it against the SONAME
@@ -241,9 +242,11 @@ final class PackageChecks {
                 Path tmp = dir.resolve(c.path().substring(c.path().lastIndexOf('/') + 1));
                 try {
                     Files.write(tmp, c.whole());
-                    for (BundleContractCheck.Problem p : bundle.check(tmp)) {
+                    BundleContractCheck.Outcome o = bundle.check(tmp);
+                    for (BundleContractCheck.Problem p : o.problems()) {
                         problems.add(c.path() + " -> " + p.what() + (p.evidence().isEmpty() ? "" : " (" + p.evidence() + ")"));
                     }
+                    o.notEvaluated().forEach(w -> open.add(c.path() + " -> " + w));
                 } finally {
                     Files.deleteIfExists(tmp);
                     Files.deleteIfExists(dir);
@@ -252,9 +255,15 @@ final class PackageChecks {
                 throw new UncheckedIOException(e);
             }
         }
-        out.add(problems.isEmpty() ? Finding.pass(Rule.BUNDLE_CONTRACT, subject, "bundle contract holds",
-                libs.stream().map(Content::path).toList())
-                : Finding.fail(Rule.BUNDLE_CONTRACT, subject, "bundle contract broken", problems));
+        if (!problems.isEmpty()) {
+            out.add(Finding.fail(Rule.BUNDLE_CONTRACT, subject, "bundle contract broken", problems));
+        } else if (!open.isEmpty()) {
+            out.add(new Finding(Rule.BUNDLE_CONTRACT, subject, Verdict.NOT_EVALUATED,
+                    "the static checks pass; the dlopen calls were not made", open));
+        } else {
+            out.add(Finding.pass(Rule.BUNDLE_CONTRACT, subject, "bundle contract holds",
+                    libs.stream().map(Content::path).toList()));
+        }
     }
 
     private static Content read(String path, long size, InputStream in) throws IOException {

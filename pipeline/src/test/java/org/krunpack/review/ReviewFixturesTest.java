@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.krunpack.core.Sandbox;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,25 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("tools")
 class ReviewFixturesTest {
-    /**
-     * A stand-in for verify-lib: the bundle must sit in a section aligned to 64 KiB (the lead wires
-     * the real contract check).
-     */
-    static final BundleContractCheck FAKE_VERIFY_LIB = library -> {
-        try {
-            MiniElf elf = MiniElf.parse(Files.readAllBytes(library)).orElseThrow();
-            Optional<MiniElf.Section> data = elf.section(".data");
-            if (data.isEmpty()) {
-                return List.of(new BundleContractCheck.Problem("no .data section: the bundle is not writable", ""));
-            }
-            long align = data.get().addralign();
-            return align >= 65536 ? List.of()
-                    : List.of(new BundleContractCheck.Problem("bundle aligned to " + align + " bytes, needs 65536",
-                    ".data sh_addralign=" + align));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    };
+    /** The real verify-lib, its dlopen calls in the sandbox. */
+    static final BundleContractCheck VERIFY_LIB = BundleContractCheck.verifyLib(Sandbox.forInputs(false));
 
     static Path root;
 
@@ -55,7 +39,7 @@ class ReviewFixturesTest {
     }
 
     static ReviewReport review(Fixtures.Built b) {
-        return Review.run(b.all(), Review.Options.defaults(FAKE_VERIFY_LIB));
+        return Review.run(b.all(), Review.Options.defaults(VERIFY_LIB));
     }
 
     @Test

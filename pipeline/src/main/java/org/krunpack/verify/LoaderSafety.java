@@ -48,6 +48,7 @@ final class LoaderSafety {
     static final long DT_VERDEFNUM = 0x6ffffffdL;
     static final long DT_VERNEED = 0x6ffffffeL;
     static final long DT_VERNEEDNUM = 0x6fffffffL;
+    static final long DT_RELACOUNT = 0x6ffffff9L;
     private static final long DF_TEXTREL = 0x4;
     private static final int MAX_ENTRIES = 1 << 22;
 
@@ -55,6 +56,8 @@ final class LoaderSafety {
     private final LoadedImage image;
     private final List<String> problems = new ArrayList<>();
     private final Map<Long, Long> dyn = new HashMap<>();
+    /** Target address of each RELATIVE relocation, with its addend (the value ld.so stores there). */
+    private final Map<Long, Long> relative = new HashMap<>();
 
     private LoaderSafety(ElfFile elf, LoadedImage image) {
         this.elf = elf;
@@ -154,6 +157,9 @@ final class LoaderSafety {
         relocations(DT_RELA, DT_RELASZ, symbols, textrel);
         if (dyn.containsKey(DT_JMPREL)) {
             relocations(DT_JMPREL, DT_PLTRELSZ, symbols, textrel);
+        }
+        if (problems.isEmpty()) {
+            initCode();
         }
         if (dyn.containsKey(DT_REL)) {
             bad("DT_REL relocations (without addends) are not used on x86_64, aarch64 or riscv64");
@@ -276,6 +282,12 @@ final class LoaderSafety {
             bad(tagName(sizeTag) + " " + size + " is not a whole number of 24-byte relocations");
             return;
         }
+        long relativeCount = tableTag == DT_RELA ? dyn.getOrDefault(DT_RELACOUNT, 0L) : 0;
+        if (Long.compareUnsigned(relativeCount, size / 24) > 0) {
+            bad("DT_RELACOUNT " + relativeCount + " exceeds the " + size / 24 + " relocations in DT_RELA");
+            return;
+        }
+        int relativeType = relativeType();
         for (long i = 0; i < size / 24; i++) {
             Optional<ByteBuffer> r = image.read(table + 24 * i, 24);
             if (r.isEmpty()) {
@@ -299,6 +311,57 @@ final class LoaderSafety {
                 bad(tagName(tableTag) + " relocation " + i + " names symbol " + sym + ", beyond the " + symbols
                         + " dynamic symbols");
                 return;
+            }
+            int type = (int) (info & 0xffffffffL);
+            if (i < relativeCount && type != relativeType) {
+                bad(tagName(tableTag) + " relocation " + i + " has type " + type + ", but DT_RELACOUNT says the first "
+                        + relativeCount + " are RELATIVE (" + relativeType + "): ld.so asserts");
+                return;
+            }
+            if (type == relativeType) {
+                relative.put(offset, r.get().getLong(16));
+            }
+        }
+    }
+
+    /** R_X86_64_RELATIVE, R_AARCH64_RELATIVE or R_RISCV_RELATIVE for the file's machine. */
+    private int relativeType() {
+        return switch (elf.header().machine()) {
+            case Elf.EM_AARCH64 -> 1027;
+            case Elf.EM_RISCV -> 3;
+            default -> 8;
+        };
+    }
+
+    private boolean executable(long vaddr) {
+        return image.segment(vaddr, 1).map(p -> (p.flags() & Elf.PF_X) != 0).orElse(false);
+    }
+
+    /**
+     * ld.so calls DT_INIT and every DT_INIT_ARRAY entry when it loads the file (DT_FINI and
+     * DT_FINI_ARRAY when it unloads it): each must be code of the file.
+     */
+    private void initCode() {
+        for (long t : new long[] {DT_INIT, DT_FINI}) {
+            if (dyn.containsKey(t) && !executable(dyn.get(t))) {
+                bad(tagName(t) + " " + hex(dyn.get(t)) + " is not in an executable segment: ld.so would call it");
+            }
+        }
+        for (long[] t : new long[][] {{DT_INIT_ARRAY, DT_INIT_ARRAYSZ}, {DT_FINI_ARRAY, DT_FINI_ARRAYSZ}}) {
+            if (!dyn.containsKey(t[0])) {
+                continue;
+            }
+            long size = dyn.getOrDefault(t[1], 0L);
+            if (size % 8 != 0 || size > 8L * 4096) {
+                bad(tagName(t[1]) + " " + size + " is not a plausible array of 8-byte pointers");
+                continue;
+            }
+            for (long j = 0; j < size / 8; j++) {
+                Long target = relative.get(dyn.get(t[0]) + 8 * j);
+                if (target == null || !executable(target)) {
+                    bad(tagName(t[0]) + " entry " + j + (target == null ? " is not relocated to the file's code"
+                            : " points to " + hex(target) + ", not code") + ": ld.so would call it");
+                }
             }
         }
     }
@@ -389,7 +452,7 @@ final class LoaderSafety {
                 Map.entry(DT_RELR, "DT_RELR"), Map.entry(DT_RELRSZ, "DT_RELRSZ"), Map.entry(DT_GNU_HASH, "DT_GNU_HASH"),
                 Map.entry(DT_VERSYM, "DT_VERSYM"), Map.entry(DT_VERDEF, "DT_VERDEF"),
                 Map.entry(DT_VERDEFNUM, "DT_VERDEFNUM"), Map.entry(DT_VERNEED, "DT_VERNEED"),
-                Map.entry(DT_VERNEEDNUM, "DT_VERNEEDNUM"));
+                Map.entry(DT_VERNEEDNUM, "DT_VERNEEDNUM"), Map.entry(DT_RELACOUNT, "DT_RELACOUNT"));
         return names.getOrDefault(tag, "tag " + hex(tag));
     }
 

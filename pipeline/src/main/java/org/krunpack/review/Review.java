@@ -197,8 +197,10 @@ public final class Review {
         } else {
             Sandbox.Result r = rpmspec.parse(path);
             if (r.ok()) {
+                // what rpmspec said while it parsed (a %(...) that tried to write outside shows here)
+                List<String> said = r.stderr().isBlank() ? List.of() : List.of(r.stderr().strip().split("\n"));
                 findings.add(Finding.pass(Rule.SPEC_PARSES, subject, "rpmspec -P parses it ("
-                        + (r.sandboxed() ? "in the sandbox" : "unsandboxed, --trust-inputs") + ")", List.of()));
+                        + (r.sandboxed() ? "in the sandbox" : "unsandboxed, --trust-inputs") + ")", said));
                 expanded = Optional.of(SpecFile.parse(path, subject + " (expanded)",
                         r.stdout().getBytes(StandardCharsets.UTF_8)));
                 license = rpmspec.license(path);

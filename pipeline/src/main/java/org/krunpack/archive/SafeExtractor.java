@@ -85,13 +85,66 @@ public final class SafeExtractor {
         if (!Files.isRegularFile(archive)) {
             throw KrunpackException.usage(archive + ": archive not found");
         }
-        try (InputStream raw = Files.newInputStream(archive);
-             InputStream decompressed = open(archive, new BufferedInputStream(raw, BUFFER));
+        try (InputStream raw = Files.newInputStream(archive)) {
+            return extractInto(raw, archive, dir, stripTopDirectory);
+        } catch (IOException e) {
+            throw new KrunpackException(ExitCode.EXTERNAL, archive + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Extracts from an already opened stream (the caller may digest exactly the bytes extracted,
+     * e.g. through a {@link java.security.DigestInputStream}); {@code archive} names it in messages.
+     * Not atomic: the caller removes {@code dir} on failure. The stream is not closed.
+     */
+    public static Result extractInto(InputStream raw, Path archive, Path dir, boolean stripTopDirectory) {
+        InputStream shield = new java.io.FilterInputStream(raw) {
+            @Override
+            public void close() {
+                // the caller owns the stream (and may read the rest of it)
+            }
+        };
+        try (InputStream decompressed = open(archive, new BufferedInputStream(shield, BUFFER));
              TarArchiveInputStream tar = new TarArchiveInputStream(decompressed, "UTF-8")) {
             return new Run(archive, dir, stripTopDirectory).run(tar);
         } catch (IOException e) {
             throw new KrunpackException(ExitCode.EXTERNAL, archive + ": cannot extract into " + dir + ": "
                     + e.getMessage() + " (check free space and permissions)", e);
+        }
+    }
+
+    /**
+     * Reads one file at the top of the archive's single top-level directory (e.g. the kernel's
+     * {@code Makefile}) by streaming, without extracting anything; at most {@code maxBytes}.
+     *
+     * @return the file's bytes, or null when the archive has no such file
+     */
+    public static byte[] readTopLevelFile(Path archive, String name, long maxBytes) {
+        try (InputStream raw = Files.newInputStream(archive);
+             InputStream decompressed = open(archive, new BufferedInputStream(raw, BUFFER));
+             TarArchiveInputStream tar = new TarArchiveInputStream(decompressed, "UTF-8")) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                String n = e.getName();
+                while (n.startsWith("./")) {
+                    n = n.substring(2);
+                }
+                int slash = n.indexOf('/');
+                if (e.isFile() && slash > 0 && n.substring(slash + 1).equals(name)) {
+                    if (e.getSize() > maxBytes) {
+                        throw KrunpackException.checkFailed(archive + ": " + n + " is " + e.getSize()
+                                + " bytes, more than the " + maxBytes + " expected");
+                    }
+                    return tar.readNBytes((int) e.getSize());
+                }
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof KrunpackException k) {
+                throw k;
+            }
+            throw KrunpackException.checkFailed(archive + ": cannot read the archive (corrupt or truncated?): "
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
         }
     }
 

@@ -3,6 +3,9 @@ package org.krunpack.cli;
 import org.krunpack.core.Artifact;
 import org.krunpack.core.ExitCode;
 import org.krunpack.core.StepResult;
+import org.krunpack.pipeline.FailedStep;
+import org.krunpack.pipeline.RunReport;
+import org.krunpack.pipeline.StepOutcome;
 import org.krunpack.project.Project;
 import org.krunpack.project.ProjectLoader;
 import picocli.CommandLine;
@@ -96,5 +99,80 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     protected int report(StepResult result) {
         return report(List.of(result));
+    }
+
+    /**
+     * Prints every step of a run (ran, cached, failed, not run) and returns the run's exit code. In
+     * JSON mode the one document lists them all, with the error of a step that threw.
+     */
+    protected int report(RunReport run) {
+        PrintWriter out = spec.commandLine().getOut();
+        String error = null;
+        List<String> problems = List.of();
+        for (StepOutcome o : run.steps()) {
+            if (o.result() instanceof FailedStep f) {
+                error = f.message();
+                problems = f.problems();
+            }
+        }
+        if (json()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("command", spec.qualifiedName(" ").replaceFirst("^krunpack ", ""));
+            doc.put("result", run.ok() ? "ok" : error != null ? "error" : "failed");
+            doc.put("exitCode", run.exitCode().code());
+            if (error != null) {
+                doc.put("error", error);
+                if (!problems.isEmpty()) {
+                    doc.put("problems", problems);
+                }
+            }
+            Map<String, Object> artifacts = new LinkedHashMap<>();
+            List<Map<String, Object>> steps = new ArrayList<>();
+            for (StepOutcome o : run.steps()) {
+                Map<String, Object> s = new LinkedHashMap<>();
+                s.put("step", o.step());
+                s.put("status", o.status().id());
+                s.put("ok", o.result() != null && o.result().ok());
+                s.put("millis", o.millis());
+                if (o.why() != null) {
+                    s.put("why", o.why());
+                }
+                if (o.result() != null) {
+                    for (Artifact a : o.result().artifacts()) {
+                        artifacts.put(a.role(), a.path().toAbsolutePath().normalize().toString());
+                    }
+                    s.put("summary", o.result().summary());
+                    s.put("details", o.result().details());
+                }
+                steps.add(s);
+            }
+            doc.put("artifacts", artifacts);
+            doc.put("steps", steps);
+            out.println(Json.write(doc));
+        } else {
+            for (StepOutcome o : run.steps()) {
+                String head = switch (o.status()) {
+                    case RAN -> "[ok]   " + o.step() + String.format(" (%.1f s)", o.millis() / 1000.0);
+                    case CACHED -> "[ok]   " + o.step() + " (unchanged: skipped)";
+                    case FAILED -> "[FAIL] " + o.step();
+                    case NOT_RUN -> "[--]   " + o.step() + " (not run: an earlier step failed)";
+                };
+                out.println(head);
+                if (o.result() != null && !(o.result() instanceof FailedStep)) {
+                    for (String line : o.result().summary()) {
+                        out.println("       " + line);
+                    }
+                    for (Artifact a : o.result().artifacts()) {
+                        out.println("       " + a.role() + ": " + a.path());
+                    }
+                }
+            }
+        }
+        out.flush();
+        if (error != null) {
+            spec.commandLine().getErr().println("krunpack: " + error);
+            spec.commandLine().getErr().flush();
+        }
+        return run.exitCode().code();
     }
 }

@@ -1,17 +1,20 @@
 package org.krunpack.cli;
 
-import org.krunpack.pipeline.Stage;
-import org.krunpack.smoke.Accelerator;
+import org.krunpack.pipeline.Commands;
 import picocli.CommandLine.Command;
 
-/** {@code krunpack build}: sources → tree → patches → config → kernel → bundle → verify-lib. */
+/** {@code krunpack build}: sources → tree → patches → config → patched code → kernel → bundle → verify-lib. */
 @Command(name = "build", mixinStandardHelpOptions = true,
-        description = {"Build libkrunfw: fetch and verify sources, extract and patch the kernel (atomically),",
-                "merge and verify the kernel config, build the kernel reproducibly, bundle it into",
-                "libkrunfw.so and verify the library. Stops at the first failing step."})
-public final class BuildCommand extends SpineCommand {
+        description = {"Build libkrunfw from the project file's sources.",
+                "Checks the sources, extracts the kernel tree (or reuses it), applies the patch series"
+                        + " atomically, resolves and verifies the kernel config, compiles the files the patches"
+                        + " change, builds the kernel reproducibly, bundles it into libkrunfw.so and verifies the"
+                        + " library.",
+                "A step whose inputs are unchanged since its last successful run is skipped; the first failing"
+                        + " step stops the run."})
+public final class BuildCommand extends RunCommand {
     @Override
     public Integer call() {
-        return runSpine(Stage.BUILD, Accelerator.Mode.auto, null);
+        return runSteps(Commands.build(), options());
     }
 }

@@ -1,36 +1,37 @@
 package org.krunpack.cli;
 
 import org.krunpack.core.KrunpackException;
-import org.krunpack.pipeline.Stage;
-import org.krunpack.smoke.Accelerator;
 import org.krunpack.kconfig.ConfigInput;
 import org.krunpack.kconfig.ConfigReport;
 import org.krunpack.kconfig.FeatureManifest;
 import org.krunpack.kconfig.Fragment;
 import org.krunpack.kconfig.KernelConfig;
+import org.krunpack.pipeline.Commands;
 import org.krunpack.project.Project;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * {@code krunpack config}: merge, resolve and verify the kernel config, on a given tree or on the
- * tree the pipeline prepares (sources, extraction, patches).
+ * tree the steps prepare (sources, tree, patches).
  */
 @Command(name = "config", mixinStandardHelpOptions = true,
         description = {
-                "Merge the project's Kconfig fragments (later wins; redefinitions reported) or take its full",
-                "config, resolve it with the kernel tree's own Kconfig, and verify every requested option:",
-                "dropped or changed options (with the reason read from the tree's Kconfig), unanswered new",
-                "symbols and Kconfig warnings fail the step (exit 1) unless exempted with a written reason.",
-                "Without --tree, first fetches the sources, extracts and patches the kernel tree (reused",
-                "when its inputs are unchanged).",
-                "Writes <out>/config/{config,merged.config,report.txt,report.json,make.log}."})
-public final class ConfigCommand extends SpineCommand {
+                "Resolve and verify the kernel config with the patched tree's own Kconfig.",
+                "The input is the project's fragments (merged in order, later wins, redefinitions reported),"
+                        + " its full config, or the release's config. A requested option that Kconfig dropped or"
+                        + " changed fails the step (exit 1) with the reason read from the Kconfig files, unless a"
+                        + " fragment exempts it with a written reason. In a full config, symbols probed from the"
+                        + " toolchain and symbols without a prompt are listed as differences, not errors, and new"
+                        + " symbols of the kernel are listed with the value they took. Options the applied"
+                        + " patches add that end up off are warned about, naming the patch.",
+                "Without --tree, first runs the sources, tree and patches steps (each skipped when unchanged).",
+                "Writes <out>/config/: config, merged.config, report.txt, report.json, make.log."})
+public final class ConfigCommand extends RunCommand {
     @Option(names = "--tree", paramLabel = "DIR",
             description = "Work on this prepared kernel tree instead of preparing one from the sources.")
     Path tree;
@@ -38,21 +39,30 @@ public final class ConfigCommand extends SpineCommand {
     @Option(names = "--strict", description = "Fail when a fragment redefines a symbol (also: config.strict).")
     boolean strict;
 
+    @Option(names = "--accept", description = "Write the resolved config as the new full config (config.full, or"
+            + " the file given with --accept-to) and print how it differs from the previous one.")
+    boolean accept;
+
+    @Option(names = "--accept-to", paramLabel = "FILE", description = "Where --accept writes (default: config.full).")
+    Path acceptTo;
+
     @Override
     public Integer call() {
         Project project = project();
         if (tree == null) {
-            if (!project.config().fromRelease()) {
-                checkFeatures(project, input(project, strict));
+            if (!project.config().fromRelease() && project.config().full() == null) {
+                checkFeatures(project, ConfigInput.fragments(project.config().fragments(), strict));
             }
-            return runSpine(Stage.CONFIG, strict, Accelerator.Mode.auto, null);
+            return runSteps(Commands.config(), options().withConfig(strict, accept || acceptTo != null, acceptTo));
+        }
+        if (accept || acceptTo != null) {
+            throw KrunpackException.usage("--accept works on the tree the steps prepare; drop --tree");
         }
         ConfigInput input = input(project, strict);
         checkFeatures(project, input);
-        Path dir = tree;
-        log().println("config: resolving with the Kconfig of " + dir);
+        log().println("config: resolving with the Kconfig of " + tree);
         log().flush();
-        ConfigReport report = KernelConfig.run(dir, project.arch(), input, outDir);
+        ConfigReport report = KernelConfig.run(tree, project.arch(), input, outDir);
         return report(report);
     }
 
@@ -81,7 +91,7 @@ public final class ConfigCommand extends SpineCommand {
         }
     }
 
-    /** The config input the project file asks for; {@code strict} adds to config.strict. */
+    /** The config input of the project file for --tree: fragments or a full config. */
     static ConfigInput input(Project project, boolean strict) {
         Project.Config c = project.config();
         if (!c.fragments().isEmpty()) {
@@ -90,10 +100,7 @@ public final class ConfigCommand extends SpineCommand {
         if (c.full() != null) {
             return ConfigInput.full(c.full());
         }
-        // config.fromRelease: the pipeline resolves the release's config for the arch and variant
-        // and calls KernelConfig.run with ConfigInput.full(path).
-        throw KrunpackException.usage(project.file() + ": config.fromRelease needs the release's config,"
-                + " which 'krunpack pipeline' provides; 'krunpack config' alone takes config.fragments"
-                + " or config.full");
+        throw KrunpackException.usage(project.file() + ": config.fromRelease takes the release's config, which only"
+                + " the steps provide: drop --tree (the tree is prepared from the sources, or reused)");
     }
 }

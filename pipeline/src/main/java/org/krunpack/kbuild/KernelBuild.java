@@ -6,6 +6,7 @@ import org.krunpack.core.KrunpackException;
 import org.krunpack.core.Progress;
 import org.krunpack.core.Tools;
 import org.krunpack.project.Arch;
+import java.util.regex.Matcher;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,9 +25,11 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Builds the kernel image in a configured tree: {@code make -jN vmlinux} (x86_64) or {@code Image},
- * reproducibly (fixed timestamp, user, host and build number), with ccache when asked or present,
- * the log in a file and progress on a terminal.
+ * Builds the kernel image out of tree ({@code make -C <tree> O=<build dir>}): {@code vmlinux}
+ * (x86_64) or {@code Image}, reproducibly (fixed timestamp, user, host and build number), with the
+ * toolchain's compiler (ccache when asked or present), the log in a file and progress. Also
+ * compiles the files a patch series touches before the full build, so a patch that applies but does
+ * not compile fails in minutes, naming the patch.
  */
 public final class KernelBuild {
     /** A make output line announcing one compile or link step ("  CC      kernel/fork.o"). */
@@ -34,9 +37,19 @@ public final class KernelBuild {
     private static final Pattern ERROR = Pattern.compile(
             "(error:|Error \\d+|\\*\\*\\*|undefined reference|fatal error|No rule to make target)");
 
-    /** Build settings. */
-    public record Request(Path tree, Arch arch, Path outDir, long sourceDateEpoch, int jobs, String ccache,
-                          String user, String host) {
+    /**
+     * Build settings.
+     *
+     * @param tree      the configured source tree (not written to)
+     * @param buildDir  the build directory holding .config and the objects
+     * @param toolchain the compiler
+     * @param kernelDir where the image and the log are copied
+     */
+    public record Request(Path tree, Path buildDir, Toolchain toolchain, Path kernelDir, long sourceDateEpoch,
+                          int jobs, String user, String host) {
+        public Arch arch() {
+            return toolchain.arch();
+        }
     }
 
     private KernelBuild() {
@@ -61,39 +74,46 @@ public final class KernelBuild {
         return env;
     }
 
-    public static BuildResult run(Request req, PrintStream progressOut, boolean terminal) {
+    private static void requireTools(Request req) {
         Path tree = req.tree();
-        if (!Files.isRegularFile(tree.resolve("Makefile")) || !Files.isRegularFile(tree.resolve(".config"))) {
-            throw KrunpackException.usage(tree + ": not a configured kernel tree (no Makefile or .config):"
+        if (!Files.isRegularFile(tree.resolve("Makefile")) || !Files.isRegularFile(req.buildDir().resolve(".config"))) {
+            throw KrunpackException.usage(req.buildDir() + ": not a configured build directory (no .config):"
                     + " run 'krunpack config' first");
         }
         Tools.require("make", "make", "make");
-        Tools.require("gcc", "build-essential", "gcc");
         for (String[] t : new String[][] {{"flex", "flex", "flex"}, {"bison", "bison", "bison"}, {"bc", "bc", "bc"}}) {
             Tools.require(t[0], t[1], t[2]);
         }
-        boolean useCcache = switch (req.ccache()) {
-            case "off" -> false;
-            case "on" -> {
-                Tools.require("ccache", "ccache", "ccache");
-                yield true;
-            }
-            default -> Tools.which("ccache").isPresent();
-        };
-        int jobs = req.jobs() > 0 ? req.jobs() : Runtime.getRuntime().availableProcessors();
-        Map<String, String> env = reproducibleEnv(req.sourceDateEpoch(), req.user(), req.host());
-        Map<String, String> procEnv = new LinkedHashMap<>(env);
-        if (useCcache) {
-            // Relative paths inside the tree let the cache hit across tree locations.
-            procEnv.put("CCACHE_BASEDIR", tree.toAbsolutePath().toString());
-        }
-        List<String> cmd = new ArrayList<>(List.of("make", "-j" + jobs, "ARCH=" + req.arch().kernelArch()));
-        if (useCcache) {
-            cmd.add("CC=ccache gcc");
-        }
-        cmd.add(req.arch().makeTarget());
+    }
 
-        Path kernelOut = req.outDir().resolve("kernel");
+    private static int jobs(Request req) {
+        return req.jobs() > 0 ? req.jobs() : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** make's environment: the reproducibility variables, and ccache's base directory. */
+    private static Map<String, String> env(Request req) {
+        Map<String, String> procEnv = new LinkedHashMap<>(reproducibleEnv(req.sourceDateEpoch(), req.user(), req.host()));
+        if (req.toolchain().ccache()) {
+            // Paths below the common parent of tree and build directory become relative in ccache's
+            // hash, so the cache hits across workspaces with the same layout.
+            procEnv.put("CCACHE_BASEDIR", commonParent(req.tree(), req.buildDir()).toString());
+        }
+        return procEnv;
+    }
+
+    private static List<String> make(Request req, int jobs, String... targets) {
+        List<String> cmd = new ArrayList<>(List.of("make", "-C", req.tree().toAbsolutePath().toString(),
+                "O=" + req.buildDir().toAbsolutePath(), "-j" + jobs));
+        cmd.addAll(req.toolchain().makeArgs());
+        cmd.addAll(List.of(targets));
+        return cmd;
+    }
+
+    public static BuildResult run(Request req, PrintStream progressOut, boolean terminal) {
+        requireTools(req);
+        int jobs = jobs(req);
+        List<String> cmd = make(req, jobs, req.arch().makeTarget());
+        Path kernelOut = req.kernelDir();
         Path log = kernelOut.resolve("build.log");
         Path countFile = kernelOut.resolve(".steps");
         try {
@@ -105,7 +125,7 @@ public final class KernelBuild {
         Progress progress = new Progress(progressOut, terminal, "build");
         int[] steps = {0};
         long start = System.nanoTime();
-        int rc = Tools.runLogged(cmd, tree, procEnv, log, line -> {
+        int rc = Tools.runLogged(cmd, req.tree(), env(req), log, line -> {
             if (STEP.matcher(line).matches()) {
                 steps[0]++;
                 progress.update(steps[0], expected > 0 ? Math.max(expected, steps[0]) : 0, line.strip());
@@ -121,13 +141,116 @@ public final class KernelBuild {
         if (steps[0] > 50) {
             AtomicFiles.writeString(countFile, Integer.toString(steps[0]));
         }
-        Path built = tree.resolve(req.arch().imagePath());
+        Path built = req.buildDir().resolve(req.arch().imagePath());
         if (!Files.isRegularFile(built)) {
             throw KrunpackException.external("make succeeded but " + built + " is missing; see " + log);
         }
         Path image = kernelOut.resolve(built.getFileName());
         AtomicFiles.write(image, tmp -> Files.copy(built, tmp, StandardCopyOption.REPLACE_EXISTING));
-        return new BuildResult(image, log, seconds, steps[0], useCcache, jobs, env);
+        return new BuildResult(image, log, seconds, steps[0], req.toolchain().ccache(), jobs,
+                reproducibleEnv(req.sourceDateEpoch(), req.user(), req.host()));
+    }
+
+    /** A C file a patch changed and what happened when it was compiled first. */
+    public record Compiled(String file, String status, List<String> patches, String error) {
+    }
+
+    /**
+     * Compiles the objects of the given C files (those the config builds) before the full build:
+     * {@code make prepare}, then {@code make -k} on each file's object. A file the config does not
+     * build is skipped.
+     *
+     * @param cFiles  relative C file → the patches that changed it, in series order
+     * @param hunks   relative C file → for each patch, the line ranges (new side) its hunks cover
+     * @return one entry per file; a failure's entry names the patch whose hunk holds the error line
+     *         (or the last patch that touched the file)
+     */
+    public static List<Compiled> compileFirst(Request req, Map<String, List<String>> cFiles,
+                                              Map<String, Map<String, List<int[]>>> hunks, Path log,
+                                              PrintStream progressOut, boolean terminal) {
+        requireTools(req);
+        int jobs = jobs(req);
+        Progress progress = new Progress(progressOut, terminal, "patched code");
+        progress.update(0, 0, "make prepare");
+        StringBuilder all = new StringBuilder();
+        int rc = Tools.runLogged(make(req, jobs, "prepare"), req.tree(), env(req), log, null);
+        all.append(readQuietly(log));
+        if (rc != 0) {
+            throw new KrunpackException(ExitCode.EXTERNAL, "make prepare failed (exit " + rc + ")" + errorLines(log)
+                    + "\nfull log: " + log);
+        }
+        List<String> objs = new ArrayList<>();
+        for (String c : cFiles.keySet()) {
+            objs.add(c.substring(0, c.length() - 2) + ".o");
+        }
+        Path objLog = log.resolveSibling(log.getFileName() + ".objects");
+        List<String> cmd = make(req, jobs, "-k");
+        cmd.addAll(objs);
+        int[] n = {0};
+        Tools.runLogged(cmd, req.tree(), env(req), objLog, line -> {
+            if (STEP.matcher(line).matches()) {
+                progress.update(++n[0], objs.size(), line.strip());
+            }
+        });
+        String out = readQuietly(objLog);
+        all.append(out);
+        AtomicFiles.writeString(log, all.toString());
+        try {
+            Files.deleteIfExists(objLog);
+        } catch (IOException ignored) {
+            // the merged log has it all
+        }
+        List<Compiled> results = new ArrayList<>();
+        for (var e : cFiles.entrySet()) {
+            String c = e.getKey();
+            String o = c.substring(0, c.length() - 2) + ".o";
+            Matcher err = Pattern.compile("(?m)^(?:\\.\\./)*(?:[^\\s:]*/)?" + Pattern.quote(c)
+                    + ":(\\d+):(?:\\d+:)? (?:fatal )?error: (.*)$").matcher(out);
+            if (err.find()) {
+                int line = Integer.parseInt(err.group(1));
+                String culprit = culprit(c, line, e.getValue(), hunks.getOrDefault(c, Map.of()));
+                results.add(new Compiled(c, "failed", e.getValue(), c + ":" + line + ": error: " + err.group(2)
+                        + " (" + culprit + ")"));
+            } else if (out.contains("No rule to make target '" + o + "'")
+                    || out.contains("No rule to make target '" + c + "'")
+                    || !Files.isRegularFile(req.buildDir().resolve(o))) {
+                results.add(new Compiled(c, "not built by this config", e.getValue(), null));
+            } else {
+                results.add(new Compiled(c, "compiled", e.getValue(), null));
+            }
+        }
+        progress.done(results.stream().filter(r -> r.status().equals("failed")).count() + " failed of "
+                + results.size() + " files");
+        return results;
+    }
+
+    /** Which patch an error line belongs to: the one whose hunk covers it, else the last one that touched the file. */
+    static String culprit(String file, int line, List<String> patches, Map<String, List<int[]>> ranges) {
+        for (int i = patches.size() - 1; i >= 0; i--) {
+            for (int[] r : ranges.getOrDefault(patches.get(i), List.of())) {
+                if (line >= r[0] - 3 && line <= r[0] + r[1] + 3) {
+                    return "in lines changed by patch " + patches.get(i);
+                }
+            }
+        }
+        return "file changed by patch " + String.join(", ", patches) + "; the error line is outside their hunks";
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    static Path commonParent(Path a, Path b) {
+        Path x = a.toAbsolutePath().normalize();
+        Path y = b.toAbsolutePath().normalize();
+        while (x != null && !y.startsWith(x)) {
+            x = x.getParent();
+        }
+        return x == null ? Path.of("/") : x;
     }
 
     private static long readExpected(Path countFile) {

@@ -29,11 +29,44 @@ import java.util.Map;
  * @param newSymbols    {@code make listnewconfig} lines (full-config mode): symbols the config did not answer
  * @param warnings      Kconfig's warnings from make's output
  * @param artifacts     files written (config, merged config, reports)
+ * @param patchOptions  options the applied patches add (their Kconfig hunks) that ended up off, each
+ *                      naming the patch and why it is off (warnings, not errors)
+ * @param accepted      what {@code config --accept} wrote and how it differs from before, or null
  */
 public record ConfigReport(String mode, Path tree, String kernelVersion, Arch arch, List<String> inputs,
                            boolean strict, List<Redefinition> redefinitions, List<OptionResult> options,
-                           List<String> newSymbols, List<String> warnings, List<Artifact> artifacts)
+                           List<String> newSymbols, List<String> warnings, List<Artifact> artifacts,
+                           List<String> patchOptions, Accepted accepted)
         implements StepResult {
+
+    /**
+     * The resolved config written as the new full config.
+     *
+     * @param target  the file written
+     * @param added   lines the new config has that the previous one did not (new symbols)
+     * @param removed symbols the previous config set that the new one does not have
+     * @param changed {@code CONFIG_X: old -> new}
+     * @param diff    a unified diff, previous → new
+     */
+    public record Accepted(Path target, List<String> added, List<String> removed, List<String> changed,
+                           String diff) {
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("target", target.toString());
+            m.put("added", added);
+            m.put("removed", removed);
+            m.put("changed", changed);
+            m.put("diff", diff);
+            return m;
+        }
+    }
+
+    public ConfigReport(String mode, Path tree, String kernelVersion, Arch arch, List<String> inputs,
+                        boolean strict, List<Redefinition> redefinitions, List<OptionResult> options,
+                        List<String> newSymbols, List<String> warnings, List<Artifact> artifacts) {
+        this(mode, tree, kernelVersion, arch, inputs, strict, redefinitions, options, newSymbols, warnings, artifacts,
+                List.of(), null);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -44,12 +77,31 @@ public record ConfigReport(String mode, Path tree, String kernelVersion, Arch ar
         newSymbols = List.copyOf(newSymbols);
         warnings = List.copyOf(warnings);
         artifacts = List.copyOf(artifacts);
+        patchOptions = List.copyOf(patchOptions);
     }
 
     /** The same report with its artifacts set. */
     public ConfigReport withArtifacts(List<Artifact> files) {
         return new ConfigReport(mode, tree, kernelVersion, arch, inputs, strict, redefinitions, options,
-                newSymbols, warnings, files);
+                newSymbols, warnings, files, patchOptions, accepted);
+    }
+
+    /** The same report with the options the patches add that are off. */
+    public ConfigReport withPatchOptions(List<String> off) {
+        return new ConfigReport(mode, tree, kernelVersion, arch, inputs, strict, redefinitions, options,
+                newSymbols, warnings, artifacts, off, accepted);
+    }
+
+    /** The same report with what --accept wrote. */
+    public ConfigReport withAccepted(Accepted a) {
+        return new ConfigReport(mode, tree, kernelVersion, arch, inputs, strict, redefinitions, options,
+                newSymbols, warnings, artifacts, patchOptions, a);
+    }
+
+    /** Non-kept options of a kind (toolchain, derived, gone) that are not errors. */
+    public List<OptionResult> differences(OptionResult.Kind kind) {
+        return options.stream().filter(o -> o.kind() == kind && o.status() != OptionResult.Status.KEPT
+                && !o.error()).toList();
     }
 
     @Override
@@ -74,9 +126,6 @@ public record ConfigReport(String mode, Path tree, String kernelVersion, Arch ar
             for (Redefinition r : redefinitions) {
                 out.add(r.describe() + " (strict: fragments must not redefine a symbol)");
             }
-        }
-        for (String n : newSymbols) {
-            out.add(n + ": new symbol not answered by the config (took its default)");
         }
         for (String w : warnings) {
             out.add("Kconfig warning: " + w);
@@ -112,14 +161,42 @@ public record ConfigReport(String mode, Path tree, String kernelVersion, Arch ar
                 lines.add("redefined: " + r.describe());
             }
         }
+        for (String p : patchOptions) {
+            lines.add("warning: " + p);
+        }
+        int tc = differences(OptionResult.Kind.TOOLCHAIN).size();
+        if (tc > 0) {
+            lines.add(tc + " toolchain differences (the config was made with another compiler; see " + "report.txt)");
+        }
+        if (!newSymbols.isEmpty()) {
+            lines.add(newSymbols.size() + " new symbols of this kernel took their defaults (see report.txt)");
+        }
+        if (accepted != null) {
+            lines.add("accepted: wrote " + accepted.target() + " (" + accepted.added().size() + " added, "
+                    + accepted.removed().size() + " removed, " + accepted.changed().size() + " changed)");
+            for (String l : accepted.diff().split("\n")) {
+                if (!l.isEmpty()) {
+                    lines.add("  " + l);
+                }
+            }
+        }
         return lines;
     }
 
     private String counts() {
-        return options.size() + " requested: " + count(OptionResult.Status.KEPT) + " kept, "
+        String s = options.size() + " requested: " + count(OptionResult.Status.KEPT) + " kept, "
                 + count(OptionResult.Status.DROPPED) + " dropped, " + count(OptionResult.Status.CHANGED)
-                + " changed (" + exemptCount() + " exempt); " + redefinitions.size() + " redefinitions; "
-                + newSymbols.size() + " new symbols; " + warnings.size() + " Kconfig warnings";
+                + " changed (" + exemptCount() + " exempt); " + errors().size() + " errors; "
+                + redefinitions.size() + " redefinitions; " + newSymbols.size() + " new symbols; "
+                + warnings.size() + " Kconfig warnings";
+        if (mode.equals("full")) {
+            s += "; " + differences(OptionResult.Kind.TOOLCHAIN).size() + " toolchain differences, "
+                    + differences(OptionResult.Kind.DERIVED).size() + " derived differences";
+        }
+        if (!patchOptions.isEmpty()) {
+            s += "; " + patchOptions.size() + " options the patches add are off";
+        }
+        return s;
     }
 
     /** The text report ({@code report.txt}). */
@@ -136,8 +213,17 @@ public record ConfigReport(String mode, Path tree, String kernelVersion, Arch ar
         List<String> exempt = options.stream().filter(OptionResult::exempted).map(OptionResult::describe).toList();
         section(sb, "Exempted (dropped or changed, accepted with a written reason)", exempt);
         section(sb, "Redefinitions (the later line wins)", redefinitions.stream().map(Redefinition::describe).toList());
-        section(sb, "New symbols (make listnewconfig)", newSymbols);
+        section(sb, "Options the applied patches add that are off", patchOptions);
+        section(sb, "Toolchain differences (probed from another compiler; not errors)",
+                differences(OptionResult.Kind.TOOLCHAIN).stream().map(OptionResult::describe).toList());
+        section(sb, "Derived differences (no prompt: they follow from other symbols; not errors)",
+                differences(OptionResult.Kind.DERIVED).stream().map(OptionResult::describe).toList());
+        section(sb, "New symbols of this kernel, with the value they took", newSymbols);
         section(sb, "Kconfig warnings", warnings);
+        if (accepted != null) {
+            sb.append("\nAccepted: the resolved config was written to ").append(accepted.target()).append('\n');
+            sb.append(accepted.diff());
+        }
         List<String> kept = options.stream().filter(o -> o.status() == OptionResult.Status.KEPT)
                 .map(o -> "CONFIG_" + o.symbol() + "=" + o.effective() + " (" + o.where() + ")").toList();
         section(sb, "Kept", kept);
@@ -190,6 +276,7 @@ public record ConfigReport(String mode, Path tree, String kernelVersion, Arch ar
             m.put("requested", o.requested());
             m.put("effective", o.effective());
             m.put("status", o.status().name().toLowerCase(java.util.Locale.ROOT));
+            m.put("kind", o.kind().name().toLowerCase(java.util.Locale.ROOT));
             m.put("where", o.where());
             if (o.reason() != null) {
                 m.put("reason", o.reason());
@@ -202,6 +289,12 @@ public record ConfigReport(String mode, Path tree, String kernelVersion, Arch ar
         d.put("options", opts);
         d.put("newSymbols", newSymbols);
         d.put("warnings", warnings);
+        d.put("patchOptionsOff", patchOptions);
+        d.put("toolchainDifferences", differences(OptionResult.Kind.TOOLCHAIN).stream().map(OptionResult::describe)
+                .toList());
+        d.put("derivedDifferences", differences(OptionResult.Kind.DERIVED).stream().map(OptionResult::describe)
+                .toList());
+        d.put("accepted", accepted == null ? null : accepted.toMap());
         return d;
     }
 

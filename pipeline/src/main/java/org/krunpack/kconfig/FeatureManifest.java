@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 public record FeatureManifest(Path file, List<Feature> features) {
     /** Probe kinds the smoke test knows (see docs/kernel-config.md, "The feature manifest"). */
     public static final Set<String> PROBE_KINDS = Set.of("virtio", "virtio-driver", "filesystem", "file",
-            "namespaces", "cgroup2", "seccomp", "socket");
+            "namespaces", "cgroup2", "seccomp", "socket", "tsi-hijack");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
     private static final Pattern SYMBOL = Pattern.compile("[A-Z0-9_]+");
 
@@ -102,6 +102,12 @@ public record FeatureManifest(Path file, List<Feature> features) {
                     valueNode.problem("a file probe needs an absolute path, not '" + value + "'");
                 } else if ("virtio".equals(kind) && !value.matches("\\d+")) {
                     valueNode.problem("a virtio probe needs a device id number, not '" + value + "'");
+                } else if ("socket".equals(kind) && !value.strip().toLowerCase(java.util.Locale.ROOT)
+                        .matches("(vsock|tsi|tsi6|tsiu|40|46|47|48)(\\s+(stream|dgram))?")) {
+                    valueNode.problem("a socket probe is '<family> [stream|dgram]' with family vsock, tsi, tsi6 or"
+                            + " tsiu (40, 46, 47, 48), not '" + value + "'");
+                } else if ("tsi-hijack".equals(kind) && !value.matches("inet|inet6")) {
+                    valueNode.problem("a tsi-hijack probe names the hijacked family: inet or inet6, not '" + value + "'");
                 }
                 probe = new Probe(kind, value);
             }

@@ -44,9 +44,19 @@ public final class KconfigTree {
      * @param promptIf the prompt's {@code if} condition (null when unconditional)
      * @param inChoice true inside a {@code choice} block
      * @param ranges   {@code range} lines as written
+     * @param defaults {@code default} and {@code def_bool}/{@code def_tristate} values as written
+     * @param help     the help text (joined, at most 2000 characters), or ""
      */
     public record Definition(String symbol, String where, String type, boolean prompt, Dep promptIf,
-                             List<Dep> deps, boolean inChoice, List<String> ranges) {
+                             List<Dep> deps, boolean inChoice, List<String> ranges, List<String> defaults,
+                             String help) {
+        /**
+         * True when the value comes from probing the toolchain: no prompt, and a default computed by a
+         * Kconfig macro ({@code $(cc-option,...)}, {@code $(shell,...)}, {@code $(success,...)} ...).
+         */
+        public boolean toolchainProbed() {
+            return !prompt && defaults.stream().anyMatch(d -> d.contains("$("));
+        }
     }
 
     /** A {@code select} (or {@code imply}) of a symbol by {@code selector}. */
@@ -121,6 +131,8 @@ public final class KconfigTree {
         final boolean inChoice;
         final List<Dep> deps = new ArrayList<>();
         final List<String> ranges = new ArrayList<>();
+        final List<String> defaults = new ArrayList<>();
+        String help = "";
         String type;
         boolean prompt;
         Dep promptIf;
@@ -192,7 +204,12 @@ public final class KconfigTree {
                 String rest = line.substring(kw.length()).strip();
                 String where = display + ":" + lineNo;
                 if (kw.equals("help") || kw.equals("---help---")) {
-                    i = skipHelp(raw, i);
+                    int end = skipHelp(raw, i);
+                    if (current instanceof Entry e) {
+                        String text = String.join(" ", raw.subList(i, end)).strip().replaceAll("\\s+", " ");
+                        e.help = text.length() > 2000 ? text.substring(0, 2000) : text;
+                    }
+                    i = end;
                     continue;
                 }
                 statement(kw, rest, where, file, display);
@@ -286,7 +303,11 @@ public final class KconfigTree {
                         prompt(e, rest, where);
                     }
                 }
-                case "def_bool", "def_tristate" -> e.type = kw.substring(4);
+                case "def_bool", "def_tristate" -> {
+                    e.type = kw.substring(4);
+                    e.defaults.add(rest);
+                }
+                case "default" -> e.defaults.add(rest);
                 case "prompt" -> prompt(e, rest, where);
                 case "depends" -> {
                     if (rest.startsWith("on")) {
@@ -302,7 +323,7 @@ public final class KconfigTree {
                 }
                 case "range" -> e.ranges.add(rest);
                 default -> {
-                    // default, option, modules, transitional, ...: not needed to explain
+                    // option, modules, transitional, ...: not needed to explain
                 }
             }
         }
@@ -324,7 +345,7 @@ public final class KconfigTree {
                 all.addAll(e.deps);
                 definitions.computeIfAbsent(e.symbol, k -> new ArrayList<>())
                         .add(new Definition(e.symbol, e.where, e.type, e.prompt, e.promptIf, List.copyOf(all),
-                                e.inChoice, List.copyOf(e.ranges)));
+                                e.inChoice, List.copyOf(e.ranges), List.copyOf(e.defaults), e.help));
             }
             current = null;
         }

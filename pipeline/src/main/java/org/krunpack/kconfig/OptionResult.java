@@ -10,15 +10,41 @@ package org.krunpack.kconfig;
  * @param where        file:line of the request
  * @param reason       why it was dropped or changed (null when kept)
  * @param exemptReason the written reason of a {@code # krunpack-exempt:} line (null when none)
+ * @param kind         what sort of symbol it is (in a full config, only user-settable symbols and
+ *                     symbols gone from the tree are requests that can fail)
  */
 public record OptionResult(String symbol, String requested, String effective, Status status, String where,
-                           String reason, String exemptReason) {
+                           String reason, String exemptReason, Kind kind) {
     /** Kept: the effective value is the requested one (=n and absent count as the same). */
     public enum Status { KEPT, DROPPED, CHANGED }
 
-    /** True when this option fails the step: dropped or changed without an exemption. */
+    /**
+     * What a symbol of a full config is.
+     * <ul>
+     *   <li>SETTABLE: it has a prompt (a choice the config made) — fragments' requests are all this;</li>
+     *   <li>TOOLCHAIN: probed from the compiler, assembler, linker or Rust (no prompt, a default
+     *       computed by a Kconfig macro, or a known probe name): differs with another toolchain;</li>
+     *   <li>DERIVED: no prompt: its value follows from other symbols and the architecture;</li>
+     *   <li>GONE: not defined by this tree's Kconfig (removed or renamed upstream).</li>
+     * </ul>
+     */
+    public enum Kind { SETTABLE, TOOLCHAIN, DERIVED, GONE }
+
+    public OptionResult(String symbol, String requested, String effective, Status status, String where,
+                        String reason, String exemptReason) {
+        this(symbol, requested, effective, status, where, reason, exemptReason, Kind.SETTABLE);
+    }
+
+    /**
+     * True when this option fails the step: a settable or gone symbol dropped or changed without an
+     * exemption. Toolchain and derived differences are reported, never errors.
+     */
     public boolean error() {
-        return status != Status.KEPT && exemptReason == null;
+        return status != Status.KEPT && exemptReason == null && (kind == Kind.SETTABLE || kind == Kind.GONE);
+    }
+
+    public OptionResult withKind(Kind k, String newReason) {
+        return new OptionResult(symbol, requested, effective, status, where, newReason, exemptReason, k);
     }
 
     /** True when it was dropped or changed but an exemption accepts that. */

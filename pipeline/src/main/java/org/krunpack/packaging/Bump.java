@@ -1,5 +1,6 @@
 package org.krunpack.packaging;
 
+import org.krunpack.core.UnifiedDiff;
 import org.krunpack.project.PackagingConfig;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;

@@ -114,6 +114,10 @@ public final class Rpmbuild {
         define(cmd, "use_source_date_epoch_as_buildtime", "1");
         define(cmd, "clamp_mtime_to_source_date_epoch", "1");
         define(cmd, "_buildhost", BUILD_HOST);
+        // Debian's rpm runs brp-elfperms after %install, which (when elfutils is installed) takes the
+        // execute bits off shared libraries; Fedora's redhat-rpm-config does not run it, and rpmlint
+        // calls a non-executable library an error. Build as Fedora would.
+        define(cmd, "__brp_elfperms", "%{nil}");
         cmd.addAll(o.extra());
         cmd.add(spec.toAbsolutePath().toString());
         return cmd;

@@ -23,6 +23,36 @@ public record Patch(String name, Path file, Origin origin, String from, String s
         files = List.copyOf(files);
     }
 
+    private static final java.util.regex.Pattern NEW_CONFIG =
+            java.util.regex.Pattern.compile("^\\+\\s*(?:menu)?config\\s+([A-Za-z0-9_]+)\\s*$");
+
+    /** The Kconfig symbols this patch adds ({@code +config X} lines in Kconfig files), in order. */
+    public List<String> addedKconfigSymbols() {
+        List<String> out = new java.util.ArrayList<>();
+        for (FilePatch f : files) {
+            String path = f.path();
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            if (!name.startsWith("Kconfig")) {
+                continue;
+            }
+            for (Hunk h : f.hunks()) {
+                for (String l : h.lines()) {
+                    java.util.regex.Matcher m = NEW_CONFIG.matcher(l);
+                    if (m.matches() && !out.contains(m.group(1))) {
+                        out.add(m.group(1));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The C files this patch changes or adds (relative paths), for compiling them first. */
+    public List<String> cFiles() {
+        return files.stream().filter(f -> f.kind() != FilePatch.Kind.DELETE).map(FilePatch::path)
+                .filter(p -> p.endsWith(".c")).distinct().toList();
+    }
+
     /** Number of hunks over all files. */
     public int hunkCount() {
         return files.stream().mapToInt(f -> f.hunks().size()).sum();

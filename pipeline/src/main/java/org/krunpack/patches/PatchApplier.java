@@ -41,27 +41,61 @@ public final class PatchApplier {
     }
 
     /**
+     * What to apply where.
+     *
+     * @param tree       the kernel tree (changed only when every patch applies and {@code install})
+     * @param series     the series, from {@link PatchSeries#plan} or {@link PatchSeries#load}
+     * @param reportDir  where report.txt and report.json go
+     * @param rejectsDir where the failed hunks go, one {@code <patch>.rej} per failing patch (emptied first)
+     * @param pristine   for a relative path, the file holding its pristine content when the tree's
+     *                   copy is patched (null: the tree's copy; a missing file: the series created it)
+     * @param install    install the result into the tree when every patch applied (false: check only)
+     * @param backupDir  before installing, the tree's copies of the files about to change are saved
+     *                   here (null: no backup)
+     */
+    public record Request(Path tree, PatchSeries series, Path reportDir, Path rejectsDir,
+                          java.util.function.Function<String, Path> pristine, boolean install, Path backupDir) {
+    }
+
+    /**
      * Checks the whole series against {@code tree} and, when every patch applies, patches the tree.
      * Writes {@code <outDir>/patches/report.txt} and {@code report.json}.
      *
-     * @param tree   the kernel tree (changed only when every patch applies)
-     * @param series the series, from {@link PatchSeries#load}
-     * @param fuzz   maximum fuzz (0: context must match exactly; offsets are always allowed)
-     * @param outDir the output directory
-     * @return the report; {@code ok()} is false when any patch failed, and then the tree is unchanged
-     * @throws KrunpackException usage (2) for a bad tree or fuzz, or a series path through a symbolic
-     *                           link; external (3) when GNU patch is missing or the tree cannot be written
+     * @param fuzz   maximum fuzz for every patch (0: context must match exactly; offsets are always allowed)
      */
     public static PatchReport apply(Path tree, PatchSeries series, int fuzz, Path outDir) {
+        Problems problems = new Problems("patch series");
+        if (fuzz < 0 || fuzz > 3) {
+            problems.add("patches.fuzz", fuzz + " is out of range: use 0 (exact context, the default) to 3");
+        }
+        problems.throwIfAny();
+        PatchSeries s = new PatchSeries(series.patches(), series.seriesFile(), series.decisions(), fuzz);
+        Path reports = outDir.resolve("patches");
+        return apply(new Request(tree, s, reports, reports.resolve("rejects"), null, true, null));
+    }
+
+    /**
+     * Applies the series in a scratch copy of the files it touches, one GNU patch run per patch
+     * ({@code -p1 --forward --fuzz=N}, N per patch), so each patch sees the files as the earlier
+     * ones left them; every patch is tried, so the report lists every failure, and the failed hunks
+     * of each patch are kept in {@code rejectsDir}. Only when every patch applied (and
+     * {@code install}) are the changed files installed into the tree (each written to a temporary
+     * file beside its target, then all renamed; deletions last). Otherwise the tree is not touched.
+     *
+     * @throws KrunpackException usage (2) for a bad tree, or a series path through a symbolic link;
+     *                           external (3) when GNU patch is missing or the tree cannot be written
+     */
+    public static PatchReport apply(Request req) {
         long t0 = System.nanoTime();
-        Path root = tree.toAbsolutePath().normalize();
-        Set<String> touched = validate(root, series, fuzz);
-        if (outDir.toAbsolutePath().normalize().startsWith(root)) {
-            throw KrunpackException.usage("the output directory " + outDir + " is inside the kernel tree " + root
+        Path root = req.tree().toAbsolutePath().normalize();
+        PatchSeries series = req.series();
+        Set<String> touched = validate(root, series, series.fuzz());
+        Path reportDir = req.reportDir();
+        if (reportDir.toAbsolutePath().normalize().startsWith(root)) {
+            throw KrunpackException.usage("the output directory " + reportDir + " is inside the kernel tree " + root
                     + "; choose an --out outside it (the check must not change the tree)");
         }
         Path patchTool = series.patches().isEmpty() ? null : Tools.require("patch", "patch", "patch");
-        Path reportDir = outDir.resolve("patches");
         List<PatchResult> results = new ArrayList<>();
         List<String> written = new ArrayList<>();
         List<String> deleted = new ArrayList<>();
@@ -69,33 +103,37 @@ public final class PatchApplier {
         Path work = null;
         try {
             Files.createDirectories(reportDir);
+            AtomicFiles.deleteTree(req.rejectsDir());
             if (series.patches().isEmpty()) {
-                return report(root, fuzz, false, results, written, deleted, t0, reportDir);
+                return report(root, series, false, results, written, deleted, t0, reportDir, null);
             }
             work = Files.createTempDirectory(reportDir, ".work-");
             Path scratch = Files.createDirectory(work.resolve("tree"));
+            Path rejects = Files.createDirectory(work.resolve("rejects"));
             for (String rel : touched) {
-                Path src = root.resolve(rel);
-                if (Files.isRegularFile(src, LinkOption.NOFOLLOW_LINKS)) {
+                Path src = req.pristine() == null ? root.resolve(rel) : req.pristine().apply(rel);
+                if (src != null && Files.isRegularFile(src, LinkOption.NOFOLLOW_LINKS)) {
                     Path dst = scratch.resolve(rel);
                     Files.createDirectories(dst.getParent());
                     Files.copy(src, dst, StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
-            // One run over the whole series: later patches see what earlier ones did, and one
-            // process instead of one per patch keeps the check fast on a busy machine.
-            Path input = work.resolve("series.patch");
-            List<Integer> firstLines = concatenate(series.patches(), input);
-            Tools.Result r = Tools.run(List.of(patchTool.toString(), "-p1", "--batch", "--forward",
-                            "--fuzz=" + fuzz, "--no-backup-if-mismatch", "--quoting-style=literal",
-                            "-d", scratch.toString(), "-i", input.toString()),
-                    scratch, Map.of("LC_ALL", "C"));
-            results.addAll(GnuPatchOutput.interpret(series.patches(), firstLines, r.exitCode(),
-                    r.stdout() + "\n" + r.stderr()));
-            if (results.stream().allMatch(PatchResult::ok)) {
-                install(root, scratch, touched, written, deleted);
+            for (Patch p : series.patches()) {
+                Path rej = rejects.resolve(p.name() + ".rej");
+                Tools.Result r = Tools.run(List.of(patchTool.toString(), "-p1", "--batch", "--forward",
+                                "--fuzz=" + series.fuzzFor(p), "--no-backup-if-mismatch", "--quoting-style=literal",
+                                "-r", rej.toString(), "-d", scratch.toString(), "-i", p.file().toAbsolutePath().toString()),
+                        scratch, Map.of("LC_ALL", "C"));
+                PatchResult result = GnuPatchOutput.interpret(List.of(p), List.of(1), r.exitCode(),
+                        r.stdout() + "\n" + r.stderr()).get(0);
+                results.add(result.withDecision(series.decisionFor(p), series.fuzzFor(p)));
+            }
+            Path keptRejects = keepRejects(rejects, req.rejectsDir());
+            if (results.stream().allMatch(PatchResult::ok) && req.install()) {
+                install(root, scratch, touched, written, deleted, req.backupDir());
                 applied = true;
             }
+            return report(root, series, applied, results, written, deleted, t0, reportDir, keptRejects);
         } catch (IOException e) {
             throw KrunpackException.external("cannot prepare the patch check in " + reportDir + ": " + e.getMessage(), e);
         } finally {
@@ -103,16 +141,41 @@ public final class PatchApplier {
                 AtomicFiles.deleteTree(work);
             }
         }
-        return report(root, fuzz, applied, results, written, deleted, t0, reportDir);
     }
 
-    private static PatchReport report(Path root, int fuzz, boolean applied, List<PatchResult> results,
-                                      List<String> written, List<String> deleted, long t0, Path reportDir) {
+    /** Moves the non-empty reject files to {@code target}; returns it, or null when there are none. */
+    private static Path keepRejects(Path rejects, Path target) throws IOException {
+        List<Path> kept = new ArrayList<>();
+        try (var s = Files.list(rejects)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (Files.size(p) > 0) {
+                    kept.add(p);
+                }
+            }
+        }
+        if (kept.isEmpty()) {
+            return null;
+        }
+        Files.createDirectories(target);
+        for (Path p : kept) {
+            Files.move(p, target.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        return target;
+    }
+
+    private static PatchReport report(Path root, PatchSeries series, boolean applied, List<PatchResult> results,
+                                      List<String> written, List<String> deleted, long t0, Path reportDir,
+                                      Path rejects) {
         long millis = (System.nanoTime() - t0) / 1_000_000;
         Path txt = reportDir.resolve("report.txt");
         Path json = reportDir.resolve("report.json");
-        PatchReport report = new PatchReport(root, fuzz, applied, results, sorted(written), sorted(deleted), millis,
-                List.of(new Artifact("patch-report", txt), new Artifact("patch-report-json", json)));
+        List<Artifact> artifacts = new ArrayList<>(List.of(new Artifact("patch-report", txt),
+                new Artifact("patch-report-json", json)));
+        if (rejects != null) {
+            artifacts.add(new Artifact("patch-rejects", rejects));
+        }
+        PatchReport report = new PatchReport(root, series.fuzz(), applied, results, sorted(written), sorted(deleted),
+                millis, artifacts, series.excluded(), rejects);
         AtomicFiles.writeString(txt, report.toText());
         try {
             AtomicFiles.writeString(json, JSON.writeValueAsString(report.details()) + "\n");
@@ -122,37 +185,11 @@ public final class PatchApplier {
         return report;
     }
 
-    /** Writes the patches one after another; returns the input line where each starts. */
-    private static List<Integer> concatenate(List<Patch> patches, Path input) throws IOException {
-        List<Integer> firstLines = new ArrayList<>();
-        int line = 1;
-        try (var out = Files.newOutputStream(input)) {
-            for (Patch p : patches) {
-                byte[] b = Files.readAllBytes(p.file());
-                firstLines.add(line);
-                out.write(b);
-                for (byte c : b) {
-                    if (c == '\n') {
-                        line++;
-                    }
-                }
-                if (b.length > 0 && b[b.length - 1] != '\n') {
-                    out.write('\n');
-                    line++;
-                }
-            }
-        }
-        return firstLines;
-    }
-
     /** Every file the series touches (old and new names); refuses a bad tree, fuzz or symlinked path. */
     static Set<String> validate(Path root, PatchSeries series, int fuzz) {
         Problems problems = new Problems("patch series");
         if (!Files.isDirectory(root)) {
             problems.add(root.toString(), "the kernel tree does not exist or is not a directory");
-        }
-        if (fuzz < 0 || fuzz > 3) {
-            problems.add("patches.fuzz", fuzz + " is out of range: use 0 (exact context, the default) to 3");
         }
         problems.throwIfAny();
         Set<String> touched = new LinkedHashSet<>();
@@ -188,7 +225,7 @@ public final class PatchApplier {
      * them into place, then deletes removed files and the directories they leave empty.
      */
     private static void install(Path root, Path scratch, Set<String> touched, List<String> written,
-                                List<String> deleted) {
+                                List<String> deleted, Path backupDir) {
         List<Path[]> moves = new ArrayList<>();
         List<Path> createdDirs = new ArrayList<>();
         try {
@@ -197,6 +234,12 @@ public final class PatchApplier {
                 Path dst = root.resolve(rel);
                 boolean inScratch = Files.isRegularFile(src, LinkOption.NOFOLLOW_LINKS);
                 boolean inTree = Files.exists(dst, LinkOption.NOFOLLOW_LINKS);
+                if (backupDir != null && inTree && Files.isRegularFile(dst, LinkOption.NOFOLLOW_LINKS)
+                        && (!inScratch || differs(src, dst))) {
+                    Path b = backupDir.resolve(rel);
+                    Files.createDirectories(b.getParent());
+                    Files.copy(dst, b, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                }
                 if (inScratch && (!inTree || differs(src, dst))) {
                     createDirs(dst.getParent(), root, createdDirs);
                     Path tmp = Files.createTempFile(dst.getParent(), "." + dst.getFileName() + ".", ".krunpack-tmp");

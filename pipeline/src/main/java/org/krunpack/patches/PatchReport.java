@@ -23,9 +23,12 @@ import java.util.Optional;
  * @param deleted   files removed from the tree, sorted
  * @param millis    wall time of the check and install
  * @param artifacts the report files
+ * @param excluded  release patches left out by decision
+ * @param rejects   the directory holding the failed hunks (one .rej per failing patch), or null
  */
 public record PatchReport(Path tree, int fuzz, boolean applied, List<PatchResult> patches, List<String> written,
-                          List<String> deleted, long millis, List<Artifact> artifacts) implements StepResult {
+                          List<String> deleted, long millis, List<Artifact> artifacts, List<Decision> excluded,
+                          Path rejects) implements StepResult {
 
     /** How well a hunk, file or patch applied; later constants are worse. */
     public enum Status {
@@ -121,10 +124,20 @@ public record PatchReport(Path tree, int fuzz, boolean applied, List<PatchResult
      * @param files          a result per file
      */
     public record PatchResult(String name, Path file, Patch.Origin origin, String subject, String upstreamStatus,
-                              Status status, List<String> messages, List<FileResult> files) {
+                              Status status, List<String> messages, List<FileResult> files, Decision decision,
+                              int fuzz) {
         public PatchResult {
             messages = List.copyOf(messages);
             files = List.copyOf(files);
+        }
+
+        PatchResult(String name, Path file, Patch.Origin origin, String subject, String upstreamStatus,
+                    Status status, List<String> messages, List<FileResult> files) {
+            this(name, file, origin, subject, upstreamStatus, status, messages, files, null, 0);
+        }
+
+        PatchResult withDecision(Decision d, int allowedFuzz) {
+            return new PatchResult(name, file, origin, subject, upstreamStatus, status, messages, files, d, allowedFuzz);
         }
 
         public boolean ok() {
@@ -156,6 +169,8 @@ public record PatchReport(Path tree, int fuzz, boolean applied, List<PatchResult
             m.put("subject", subject);
             m.put("upstreamStatus", upstreamStatus);
             m.put("status", status.label());
+            m.put("fuzzAllowed", fuzz);
+            m.put("decision", decision == null ? null : decision.toMap());
             m.put("messages", messages);
             m.put("files", files.stream().map(FileResult::toMap).toList());
             return m;
@@ -163,6 +178,7 @@ public record PatchReport(Path tree, int fuzz, boolean applied, List<PatchResult
     }
 
     public PatchReport {
+        excluded = List.copyOf(excluded);
         patches = List.copyOf(patches);
         written = List.copyOf(written);
         deleted = List.copyOf(deleted);
@@ -222,10 +238,19 @@ public record PatchReport(Path tree, int fuzz, boolean applied, List<PatchResult
                     .append(s == Status.FAILED ? "" : ",");
         }
         out.add(sb.toString());
+        for (Decision d : excluded) {
+            out.add("excluded: " + d.patch() + " — " + d.reason());
+        }
         for (PatchResult p : patches) {
+            if (p.decision() != null) {
+                out.add(p.decision().action() + ": " + p.name() + " — " + p.decision().reason());
+            }
             if (p.status() != Status.CLEAN) {
                 out.add(p.status().label() + ": " + p.name() + p.firstFailure().map(f -> " — " + f).orElse(""));
             }
+        }
+        if (rejects != null) {
+            out.add("failed hunks kept in " + rejects);
         }
         out.add(applied ? "tree patched: " + written.size() + " files written, " + deleted.size() + " deleted"
                 : "tree left unchanged");
@@ -241,6 +266,8 @@ public record PatchReport(Path tree, int fuzz, boolean applied, List<PatchResult
         m.put("applied", applied);
         m.put("failure", failureMessage().orElse(null));
         m.put("millis", millis);
+        m.put("excluded", excluded.stream().map(Decision::toMap).toList());
+        m.put("rejects", rejects == null ? null : rejects.toString());
         m.put("written", written);
         m.put("deleted", deleted);
         m.put("patches", patches.stream().map(PatchResult::toMap).toList());
@@ -262,6 +289,9 @@ public record PatchReport(Path tree, int fuzz, boolean applied, List<PatchResult
                 sb.append("; Upstream-Status: ").append(p.upstreamStatus());
             }
             sb.append(")\n");
+            if (p.decision() != null) {
+                sb.append("    ").append(p.decision().describe()).append('\n');
+            }
             for (String msg : p.messages()) {
                 sb.append("    ").append(msg).append('\n');
             }
@@ -279,6 +309,13 @@ public record PatchReport(Path tree, int fuzz, boolean applied, List<PatchResult
                     }
                 }
             }
+        }
+        for (Decision d : excluded) {
+            sb.append(String.format("[%-6s] %s", "EXCL", d.patch())).append(" — ").append(d.describe()).append('\n');
+        }
+        if (rejects != null) {
+            sb.append("failed hunks: ").append(rejects.getFileName()).append("/ next to this report, one .rej file per"
+                    + " failing patch\n");
         }
         sb.append(applied ? "result: ok — " + written.size() + " files written, " + deleted.size() + " deleted\n"
                 : "result: " + (ok() ? "ok (nothing installed)" : "FAILED — " + failureMessage().orElse("")) + "\n");

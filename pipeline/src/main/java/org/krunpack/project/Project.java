@@ -18,7 +18,8 @@ import java.util.Optional;
  * @param variant         libkrunfw variant
  * @param sourceDateEpoch SOURCE_DATE_EPOCH for every build step
  * @param kernelSources   kernel tarball candidates, tried in order (first available wins)
- * @param release         an optional libkrunfw release (source tree or tarball)
+ * @param releases        libkrunfw release candidates (source tree or tarball), tried in order like
+ *                        the kernel's; empty without a release
  * @param repositories    extra Maven repositories for Maven-coordinate sources
  * @param cacheDir        download cache (by digest)
  * @param limits          bounds on extracting archives
@@ -31,7 +32,7 @@ import java.util.Optional;
  */
 public record Project(Path file, Path baseDir, Libkrunfw libkrunfw, String kernelVersion, Arch arch,
                       Variant variant, long sourceDateEpoch, List<SourceSpec> kernelSources,
-                      SourceSpec release, List<Repository> repositories, Path cacheDir, Limits limits,
+                      List<SourceSpec> releases, List<Repository> repositories, Path cacheDir, Limits limits,
                       Patches patches, Config config, Build build, Cache cache, PackagingConfig packaging,
                       CoprSettings copr) {
 
@@ -114,6 +115,11 @@ public record Project(Path file, Path baseDir, Libkrunfw libkrunfw, String kerne
      * @param serverId   the {@code <server>} id in Maven's settings.xml holding its credentials
      */
     public record Cache(URI repository, String serverId) {
+    }
+
+    /** The first release candidate (the release as the project names it), or null without one. */
+    public SourceSpec release() {
+        return releases.isEmpty() ? null : releases.get(0);
     }
 
     /** {@code libkrunfw[-variant].so.<full version>}. */

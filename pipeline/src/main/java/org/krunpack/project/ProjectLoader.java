@@ -108,8 +108,14 @@ public final class ProjectLoader {
                     }
                 }
             }
-            YamlNode rel = sources.get("release");
-            SourceSpec release = rel.exists() ? source(rel, false) : null;
+            List<SourceSpec> releases = new ArrayList<>();
+            for (YamlNode c : sources.get("release").listOrOne()) {
+                SourceSpec s = source(c, false);
+                if (s != null) {
+                    releases.add(s);
+                }
+            }
+            SourceSpec release = releases.isEmpty() ? null : releases.get(0);
             List<Project.Repository> repos = new ArrayList<>();
             for (YamlNode r : sources.get("repositories").list()) {
                 String id = r.get("id").requiredString();
@@ -187,7 +193,7 @@ public final class ProjectLoader {
 
             doc.finish();
             return new Project(file, base, new Project.Libkrunfw(version, abi), kernelVersion, arch, variant, sde,
-                    List.copyOf(kernel), release, List.copyOf(repos), cacheDir, limits,
+                    List.copyOf(kernel), List.copyOf(releases), List.copyOf(repos), cacheDir, limits,
                     new Project.Patches(seriesPath, patchesFromRelease, fuzz, decisions),
                     new Project.Config(List.copyOf(fragments), fullPath, configFromRelease, strict, featuresPath),
                     new Project.Build(jobs, ccache, user, host, cross), cache, packaging, coprSettings);

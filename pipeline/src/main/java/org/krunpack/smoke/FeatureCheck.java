@@ -88,9 +88,17 @@ public record FeatureCheck(Feature feature, boolean expected, boolean present, S
                         : missing("prctl(PR_GET_SECCOMP): " + (seen == null ? "not probed" : seen));
             }
             case "socket" -> {
-                String seen = r.get(v);
-                return "ok".equals(seen) ? found("socket(AF_" + v.toUpperCase() + ") works")
-                        : missing("socket(AF_" + v.toUpperCase() + "): " + (seen == null ? "not probed" : seen));
+                SocketProbe sp = SocketProbe.parse(v);
+                String seen = sp.legacyKey() != null && r.get(sp.key()) == null ? r.get(sp.legacyKey()) : r.get(sp.key());
+                return "ok".equals(seen) ? found(sp.describe() + " works")
+                        : missing(sp.describe() + ": " + (seen == null ? "not probed" : seen));
+            }
+            case "tsi-hijack" -> {
+                String seen = r.get("tsi.hijack");
+                String want = "af-" + SocketProbe.family(v.equals("inet") ? "tsi" : v.equals("inet6") ? "tsi6" : v);
+                return want.equals(seen) ? found("with tsi_hijack on, socket(AF_INET, SOCK_STREAM) made a TSI socket ("
+                        + seen + ")") : missing("tsi_hijack: " + (seen == null ? "not probed" : seen)
+                        + " (expected " + want + ")");
             }
             default -> {
                 return missing("unknown probe kind " + f.kind());

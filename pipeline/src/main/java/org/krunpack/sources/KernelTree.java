@@ -2,77 +2,112 @@ package org.krunpack.sources;
 
 import org.krunpack.archive.SafeExtractor;
 import org.krunpack.core.AtomicFiles;
+import org.krunpack.core.Digests;
 import org.krunpack.core.ExitCode;
 import org.krunpack.core.KrunpackException;
-import org.krunpack.project.Project;
-import org.krunpack.release.LibkrunfwRelease;
 import org.krunpack.release.MakefileVars;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
- * Prepares the kernel tree: extracts the chosen tarball (its single top-level directory stripped,
- * whatever its name: {@code linux-6.12.117} from kernel.org, {@code linux-source-6.12} from Debian)
- * into {@code <out>/tree/linux-<version>}, atomically, and checks the version in its top Makefile
- * against {@code kernel.version} in the project file and the release's {@code KERNEL_VERSION}.
+ * The kernel source tree: its version read from a tarball without extracting it, and the
+ * extraction itself, atomic and digesting exactly the bytes it extracts.
  */
 public final class KernelTree {
     private KernelTree() {
     }
 
     /**
-     * @param release the libkrunfw release, or null
-     * @throws KrunpackException (usage) when the versions disagree, naming both versions and both files
+     * The kernel version (VERSION.PATCHLEVEL.SUBLEVEL) of a tarball, read from its top Makefile by
+     * streaming, before anything is extracted; remembered by digest in {@code cacheDir} so the
+     * tarball is read once.
      */
-    public static KernelTreeResult prepare(Project project, SourcesResult sources, LibkrunfwRelease release,
-                                           Path outDir) {
-        String wanted = project.kernelVersion();
-        String wantedFrom = project.file() + " (kernel.version)";
-        if (release != null) {
-            if (wanted != null && !sameVersion(wanted, release.kernelVersion())) {
-                throw KrunpackException.usage("kernel version mismatch: " + project.file() + " (kernel.version) says "
-                        + wanted + " but " + release.makefile() + " (KERNEL_VERSION) says " + release.kernelName()
-                        + "; make them agree");
-            }
-            if (wanted == null) {
-                wanted = release.kernelVersion();
-                wantedFrom = release.makefile() + " (KERNEL_VERSION " + release.kernelName() + ")";
+    public static String tarballVersion(Path tarball, String sha512, Path cacheDir) {
+        Path cached = cacheDir == null || sha512 == null ? null
+                : cacheDir.resolve("kernel-version").resolve(sha512.substring(0, 32));
+        if (cached != null && Files.isRegularFile(cached)) {
+            try {
+                String v = Files.readString(cached, StandardCharsets.UTF_8).strip();
+                if (v.matches("[0-9]+\\.[0-9]+\\.[0-9]+")) {
+                    return v;
+                }
+            } catch (IOException ignored) {
+                // read it from the tarball again
             }
         }
-        Path tarball = sources.kernel().file();
-        Path treeDir = outDir.resolve("tree").toAbsolutePath();
+        byte[] makefile = SafeExtractor.readTopLevelFile(tarball, "Makefile", 1 << 20);
+        if (makefile == null) {
+            throw KrunpackException.usage(tarball + ": not a kernel source tarball (no Makefile in its top"
+                    + " directory)");
+        }
+        String version = treeVersion(MakefileVars.parse(tarball + ": Makefile", new String(makefile, StandardCharsets.UTF_8)),
+                tarball + ": Makefile");
+        if (cached != null) {
+            try {
+                AtomicFiles.writeString(cached, version + "\n");
+            } catch (KrunpackException ignored) {
+                // an unwritable cache only costs the next run a read of the tarball
+            }
+        }
+        return version;
+    }
+
+    /**
+     * Extracts {@code tarball} (its single top-level directory stripped) into {@code target},
+     * atomically: in a temporary directory under {@code tmpParent} (same file system), renamed into
+     * place when complete. The SHA-512 is computed over exactly the bytes read for the extraction;
+     * when it is not {@code sha512} the extraction is discarded (the file changed since it was
+     * checked) and nothing is installed.
+     *
+     * @param onBytes progress: compressed bytes read so far (may be null)
+     */
+    public static KernelTreeResult extract(Path tarball, String sha512, Path target, Path tmpParent,
+                                           LongConsumer onBytes) {
         long start = System.nanoTime();
         Path tmp = null;
         try {
-            Files.createDirectories(treeDir);
-            tmp = Files.createTempDirectory(treeDir, ".linux-");
-            SafeExtractor.Result r = SafeExtractor.extractInto(tarball, tmp, true);
+            Files.createDirectories(tmpParent);
+            tmp = Files.createTempDirectory(tmpParent, "tree-");
+            MessageDigest md = Digests.md("SHA-512");
+            SafeExtractor.Result r;
+            try (InputStream raw = new Counting(Files.newInputStream(tarball, LinkOption.NOFOLLOW_LINKS), onBytes);
+                 DigestInputStream in = new DigestInputStream(raw, md)) {
+                r = SafeExtractor.extractInto(in, tarball, tmp, true);
+                in.transferTo(java.io.OutputStream.nullOutputStream()); // the rest of the file counts too
+            }
+            String actual = HexFormat.of().formatHex(md.digest());
+            if (sha512 != null && !sha512.equals(actual)) {
+                throw KrunpackException.checkFailed(tarball + ": the bytes extracted have SHA-512 " + actual
+                        + ", not the " + sha512 + " checked before: the file changed while krunpack read it."
+                        + " Nothing was installed; run again once the file is stable");
+            }
             Path makefile = tmp.resolve("Makefile");
-            String makefileName = tarball + ": " + r.topDirectory() + "/Makefile";
             if (!Files.isRegularFile(makefile, LinkOption.NOFOLLOW_LINKS)) {
                 throw KrunpackException.usage(tarball + ": not a kernel source tarball (no " + r.topDirectory()
                         + "/Makefile)");
             }
-            String version = treeVersion(MakefileVars.read(makefile), makefileName);
-            if (wanted != null && !sameVersion(wanted, version)) {
-                throw KrunpackException.usage("kernel version mismatch: " + makefileName
-                        + " (VERSION/PATCHLEVEL/SUBLEVEL) says " + version + " but " + wantedFrom + " says " + wanted
-                        + "; use a tarball of " + wanted + " or change the project file");
-            }
-            Path target = treeDir.resolve("linux-" + version);
+            String version = treeVersion(MakefileVars.read(makefile), tarball + ": " + r.topDirectory() + "/Makefile");
+            TreeState.pristine(actual, version).write(tmp);
             install(tmp, target);
             tmp = null;
             long millis = (System.nanoTime() - start) / 1_000_000;
-            return new KernelTreeResult(target, version, tarball, r.topDirectory(), r.entries(), r.bytes(), millis);
+            return new KernelTreeResult(target, version, tarball, r.topDirectory(), r.entries(), r.bytes(), millis,
+                    false);
         } catch (IOException e) {
-            throw new KrunpackException(ExitCode.EXTERNAL, "cannot prepare the kernel tree in " + treeDir + ": "
-                    + e.getMessage(), e);
+            throw new KrunpackException(ExitCode.EXTERNAL, "cannot prepare the kernel tree " + target + ": "
+                    + e.getMessage() + " (check free space and permissions)", e);
         } finally {
             if (tmp != null) {
                 AtomicFiles.deleteTree(tmp);
@@ -80,12 +115,50 @@ public final class KernelTree {
         }
     }
 
+    /** Counts bytes read, for progress. */
+    private static final class Counting extends java.io.FilterInputStream {
+        private final LongConsumer onBytes;
+        private long count;
+        private long reported;
+
+        Counting(InputStream in, LongConsumer onBytes) {
+            super(in);
+            this.onBytes = onBytes;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                add(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                add(n);
+            }
+            return n;
+        }
+
+        private void add(long n) {
+            count += n;
+            if (onBytes != null && count - reported >= (4 << 20)) {
+                reported = count;
+                onBytes.accept(count);
+            }
+        }
+    }
+
     /** Renames a complete tree into place, replacing an existing one only after the rename succeeded. */
     private static void install(Path tmp, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
         Path old = null;
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            old = target.resolveSibling("." + target.getFileName() + ".old-" + ProcessHandle.current().pid());
-            AtomicFiles.deleteTree(old);
+            old = tmp.resolveSibling(tmp.getFileName() + ".old");
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);

@@ -18,9 +18,15 @@ import java.util.Map;
  * @param entries      archive entries extracted
  * @param bytes        bytes of file contents written
  * @param millis       extraction time
+ * @param reused       true when an earlier run's tree was reused
  */
 public record KernelTreeResult(Path tree, String version, Path tarball, String topDirectory, long entries, long bytes,
-                               long millis) implements StepResult {
+                               long millis, boolean reused) implements StepResult {
+    /** A tree extracted by an earlier run, reused as it is. */
+    public static KernelTreeResult reused(Path tree, String version, Path tarball) {
+        return new KernelTreeResult(tree, version, tarball, null, 0, 0, 0, true);
+    }
+
     @Override
     public String step() {
         return "tree";
@@ -38,8 +44,12 @@ public record KernelTreeResult(Path tree, String version, Path tarball, String t
 
     @Override
     public List<String> summary() {
+        if (reused) {
+            return List.of("kernel tree " + version + " at " + tree + ": reused (extracted from the same "
+                    + tarball.getFileName() + " by an earlier run; --fresh-tree extracts again)");
+        }
         return List.of("kernel tree " + version + " at " + tree + " (" + entries + " entries from "
-                + tarball.getFileName() + ", " + millis / 1000.0 + " s)");
+                + tarball.getFileName() + ", " + millis / 1000.0 + " s; SHA-512 of the bytes extracted verified)");
     }
 
     @Override
@@ -52,6 +62,7 @@ public record KernelTreeResult(Path tree, String version, Path tarball, String t
         m.put("entries", entries);
         m.put("bytes", bytes);
         m.put("millis", millis);
+        m.put("reused", reused);
         return m;
     }
 }

@@ -41,6 +41,7 @@ import java.util.List;
 public final class SourceResolver {
     private final Path localRepository;
     private final HttpClient http;
+    private java.util.function.Function<Path, String> digester = Digests::sha512;
 
     /**
      * @param localRepository the Maven local repository ({@code ~/.m2/repository} by default)
@@ -77,6 +78,16 @@ public final class SourceResolver {
      * {@code outDir/sources} (release first, as Source0, then the kernel, as Source1).
      */
     public SourcesResult fetch(Project project, Path outDir) {
+        return fetch(project, outDir.resolve("sources"), Digests::sha512);
+    }
+
+    /**
+     * As {@link #fetch(Project, Path)}, writing the sources file {@code sourcesFile}, with local
+     * files digested by {@code digester} (a cache by file identity: the bytes are digested again
+     * where they are extracted).
+     */
+    public SourcesResult fetch(Project project, Path sourcesFile, java.util.function.Function<Path, String> digester) {
+        this.digester = digester;
         List<String> skipped = new ArrayList<>();
         FetchedSource kernel = null;
         boolean network = false;
@@ -97,21 +108,30 @@ public final class SourceResolver {
                     skipped, null);
         }
         FetchedSource release = null;
-        if (project.release() != null) {
+        List<String> releaseSkipped = new ArrayList<>();
+        boolean releaseNetwork = false;
+        for (SourceSpec spec : project.releases()) {
             try {
-                release = fetchOne(project.release(), "release", project);
+                release = fetchOne(spec, "release", project);
+                break;
             } catch (Unavailable u) {
-                throw new KrunpackException(u.network ? ExitCode.EXTERNAL : ExitCode.USAGE, project.file()
-                        + ": " + project.release().where() + " (" + project.release().origin() + "): "
-                        + u.getMessage());
+                releaseSkipped.add(spec.where() + " (" + spec.origin() + "): " + u.getMessage());
+                releaseNetwork |= u.network;
             }
         }
+        if (!project.releases().isEmpty() && release == null) {
+            throw new KrunpackException(releaseNetwork ? ExitCode.EXTERNAL : ExitCode.USAGE,
+                    project.file() + ": sources.release: no candidate is available:\n  - "
+                            + String.join("\n  - ", releaseSkipped)
+                            + "\n(put the release tarball at one of the paths, or connect to the network)",
+                    releaseSkipped, null);
+        }
+        skipped.addAll(releaseSkipped);
         List<FetchedSource> inSourceOrder = new ArrayList<>();
         if (release != null && !release.isDirectory()) {
             inSourceOrder.add(release);
         }
         inSourceOrder.add(kernel);
-        Path sourcesFile = outDir.resolve("sources");
         AtomicFiles.writeString(sourcesFile, sourcesFile(inSourceOrder));
         return new SourcesResult(kernel, release, List.copyOf(skipped), sourcesFile);
     }
@@ -148,9 +168,14 @@ public final class SourceResolver {
             return new FetchedSource(role, spec.where(), origin, path.getFileName().toString(), path, null, false);
         }
         if (!Files.isRegularFile(path)) {
+            String kind = org.krunpack.core.Inputs.kind(path);
+            if (!kind.equals("missing")) {
+                throw KrunpackException.usage(spec.where() + ": " + path + " is " + kind
+                        + ", not a tarball; name a regular file");
+            }
             throw new Unavailable("not found", false);
         }
-        verify(spec, path, Digests.sha512(path), origin);
+        verify(spec, path, digester.apply(path), origin);
         return new FetchedSource(role, spec.where(), origin, spec.fileName(), path, spec.sha512(), false);
     }
 

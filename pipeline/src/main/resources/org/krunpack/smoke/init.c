@@ -258,6 +258,65 @@ static void vsock(void)
     }
 }
 
+/*
+ * socket(2) for the address families a libkrun guest uses, by number (libkrunfw's TSI families
+ * have no libc constant): socket.<family>.<type>=ok|<errno>. 40 is AF_VSOCK; 46, 47 and 48 are
+ * AF_TSI, AF_TSI6 and AF_TSIU (TSI, libkrun's transparent socket impersonation).
+ */
+static void sockets(void)
+{
+    static const int families[] = {40, 46, 47, 48};
+    static const int types[] = {SOCK_STREAM, SOCK_DGRAM};
+    for (unsigned i = 0; i < sizeof families / sizeof families[0]; i++) {
+        for (unsigned j = 0; j < sizeof types / sizeof types[0]; j++) {
+            char key[64];
+            snprintf(key, sizeof key, "socket.%d.%d", families[i], types[j]);
+            int fd = socket(families[i], types[j], 0);
+            report(key, "%s", fd >= 0 ? "ok" : err_name(errno));
+            if (fd >= 0) {
+                close(fd);
+            }
+        }
+    }
+}
+
+/*
+ * TSI's hijack mode (the tsi_hijack kernel parameter, writable at run time): with it on, an
+ * AF_INET stream socket is created as a TSI socket. No host peer is needed to create one.
+ * tsi.hijack=af-<family of the socket made> | no-parameter | <errno>.
+ */
+static void tsi_hijack(void)
+{
+    const char *param = "/sys/module/kernel/parameters/tsi_hijack";
+    int pf = open(param, O_WRONLY);
+    if (pf < 0) {
+        report("tsi.hijack", "%s", errno == ENOENT ? "no-parameter" : err_name(errno));
+        return;
+    }
+    if (write(pf, "Y", 1) != 1) {
+        report("tsi.hijack", "%s", err_name(errno));
+        close(pf);
+        return;
+    }
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) {
+        report("tsi.hijack", "%s", err_name(errno));
+    } else {
+        int domain = -1;
+        socklen_t len = sizeof domain;
+        if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0) {
+            report("tsi.hijack", "af-%d", domain);
+        } else {
+            report("tsi.hijack", "%s", err_name(errno));
+        }
+        close(fd);
+    }
+    if (lseek(pf, 0, SEEK_SET) < 0 || write(pf, "N", 1) != 1) {
+        report("tsi.hijack.reset", "%s", err_name(errno));
+    }
+    close(pf);
+}
+
 /* Paths listed in /krunpack-files (one per line) are reported as file.<path>=yes|no. */
 static void files(void)
 {
@@ -315,6 +374,8 @@ int main(void)
     namespaces();
     seccomp();
     vsock();
+    sockets();
+    tsi_hijack();
     files();
     report("uptime", "%s", read_file("/proc/uptime", buf, sizeof buf) == 0 ? buf : "-");
     /* how this VM will end: isa-debug-exit needs ioperm (CONFIG_X86_IOPL_IOPERM), which

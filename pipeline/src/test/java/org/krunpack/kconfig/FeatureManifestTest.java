@@ -73,9 +73,9 @@ class FeatureManifestTest {
                 "features.b.options[0]: 'CONFIG_B': write the symbol without CONFIG_ (line 4)",
                 "features.b.options[1]: 'b-c' is not a Kconfig symbol name (line 4)",
                 "features.b.probe.kind: 'telepathy' is not one of cgroup2, file, filesystem, namespaces, seccomp,"
-                        + " socket, virtio, virtio-driver (line 4)",
+                        + " socket, tsi-hijack, virtio, virtio-driver (line 4)",
                 "features.b.probe.value: required: what the probe looks for (line 4)",
-                "features.c.probe: required: {kind: <cgroup2|file|filesystem|namespaces|seccomp|socket|virtio"
+                "features.c.probe: required: {kind: <cgroup2|file|filesystem|namespaces|seccomp|socket|tsi-hijack|virtio"
                         + "|virtio-driver>, value: ...} (line 5)",
                 "features.c.probes: unknown key; did you mean 'probe'? (known: options, probe) (line 5)");
     }

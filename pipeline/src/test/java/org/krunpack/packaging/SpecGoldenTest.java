@@ -1,5 +1,6 @@
 package org.krunpack.packaging;
 
+import org.krunpack.core.UnifiedDiff;
 import org.junit.jupiter.api.Test;
 import org.krunpack.specgen.PackagingModel;
 import org.krunpack.specgen.Profile;

@@ -229,6 +229,11 @@ class PatchApplierTest {
         });
         Golden.assertMatches("patches/failed-second-patch.txt",
                 Files.readString(out.resolve("patches/report.txt")).replace(tree.toString(), "<tree>"));
+        // the failed hunk is kept, in GNU patch's reject format, for the maintainer to refresh the patch
+        Path rej = out.resolve("patches/rejects/0002-p.patch.rej");
+        assertThat(r.rejects()).isEqualTo(out.resolve("patches/rejects"));
+        assertThat(Files.readString(rej)).contains("--- src/b.c", "@@ -11,3 +11,3 @@");
+        assertThat(out.resolve("patches/rejects/0001-p.patch.rej")).doesNotExist();
     }
 
     @Test

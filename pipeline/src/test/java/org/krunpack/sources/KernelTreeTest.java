@@ -4,11 +4,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.krunpack.core.Digests;
 import org.krunpack.core.ExitCode;
 import org.krunpack.core.KrunpackException;
-import org.krunpack.project.Project;
-import org.krunpack.project.ProjectLoader;
-import org.krunpack.release.LibkrunfwRelease;
 import org.krunpack.release.MakefileVars;
 import org.krunpack.testing.TarBuilder;
 
@@ -16,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,101 +42,85 @@ class KernelTreeTest {
                 .write(tmp.resolve("linux-source-6.1.tar.xz"), TarBuilder.Compression.XZ);
     }
 
-    private Project project(String kernelVersion) throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("project"));
-        Files.writeString(dir.resolve("full.config"), "CONFIG_X=y\n");
-        Files.writeString(dir.resolve("krunpack.yaml"), String.join("\n",
-                "libkrunfw: {version: \"4.2.1\", abi: 4}",
-                kernelVersion == null ? "" : "kernel: {version: \"" + kernelVersion + "\"}",
-                "sourceDateEpoch: 1735689600",
-                "config: {full: full.config}",
-                "sources:",
-                "  kernel: {path: /unused.tar.xz, sha512: \"" + "a".repeat(128) + "\"}",
-                ""));
-        return ProjectLoader.load(dir.resolve("krunpack.yaml"));
-    }
-
-    private static SourcesResult sources(Path tarball) {
-        FetchedSource k = new FetchedSource("kernel", "sources.kernel[0]", tarball.toString(),
-                tarball.getFileName().toString(), tarball, "a".repeat(128), false);
-        return new SourcesResult(k, null, List.of(), tarball.resolveSibling("sources"));
-    }
-
-    private LibkrunfwRelease release(String kernel) throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("libkrunfw"));
-        Files.writeString(dir.resolve("Makefile"), "ABI_VERSION = 4\nFULL_VERSION = $(ABI_VERSION).2.1\n"
-                + "KERNEL_VERSION = " + kernel + "\n");
-        return LibkrunfwRelease.read(dir);
+    private Path extract(Path tarball, Path target) {
+        return KernelTree.extract(tarball, Digests.sha512(tarball), target, tmp.resolve("tmp"), null).tree();
     }
 
     @Test
-    void extractsIntoLinuxVersionStrippingWhateverTopDirectory() throws IOException {
-        Path out = tmp.resolve("out");
+    void extractsStrippingWhateverTopDirectoryAndRecordsAPristineState() throws IOException {
+        Path target = tmp.resolve("out/tree/linux-6.1.7");
 
-        KernelTreeResult r = KernelTree.prepare(project("6.1.7"), sources(kernelTarball("7")), release("linux-6.1.7"),
-                out);
+        KernelTreeResult r = KernelTree.extract(kernelTarball("7"), null, target, tmp.resolve("tmp"), null);
 
-        assertThat(r.tree()).isEqualTo(out.resolve("tree/linux-6.1.7").toAbsolutePath());
+        assertThat(r.tree()).isEqualTo(target);
         assertThat(r.version()).isEqualTo("6.1.7");
         assertThat(r.topDirectory()).isEqualTo("linux-source-6.1");
         assertThat(r.tree().resolve("Makefile")).exists();
         assertThat(Files.getPosixFilePermissions(r.tree().resolve("scripts/config")))
                 .contains(PosixFilePermission.OWNER_EXECUTE);
         assertThat(Files.readSymbolicLink(r.tree().resolve("scripts/alias"))).isEqualTo(Path.of("config"));
-        assertThat(treeDir(out)).containsExactly("linux-6.1.7");
+        assertThat(TreeState.read(target)).satisfies(st -> {
+            assertThat(st.isPristine()).isTrue();
+            assertThat(st.version()).isEqualTo("6.1.7");
+        });
         assertThat(r.artifacts()).extracting(a -> a.path()).containsExactly(r.tree());
+        try (Stream<Path> left = Files.list(tmp.resolve("tmp"))) {
+            assertThat(left).isEmpty();
+        }
     }
 
     @Test
-    void preparingAgainReplacesTheTree() throws IOException {
-        Path out = tmp.resolve("out");
-        KernelTreeResult first = KernelTree.prepare(project("6.1.7"), sources(kernelTarball("7")), null, out);
-        Files.writeString(first.tree().resolve("Makefile"), "patched\n");
-
-        KernelTreeResult second = KernelTree.prepare(project("6.1.7"), sources(kernelTarball("7")), null, out);
-
-        assertThat(Files.readString(second.tree().resolve("Makefile"))).startsWith("# SPDX");
-        assertThat(treeDir(out)).containsExactly("linux-6.1.7");
-    }
-
-    @Test
-    void aTarballOtherThanTheProjectVersionIsRefusedNamingBothVersionsAndFiles() throws IOException {
-        Path out = tmp.resolve("out");
+    void extractingAgainReplacesTheTree() throws IOException {
+        Path target = tmp.resolve("out/tree/linux-6.1.7");
         Path tarball = kernelTarball("7");
-        Project p = project("6.1.91");
+        extract(tarball, target);
+        Files.writeString(target.resolve("Makefile"), "patched\n");
 
-        assertThatThrownBy(() -> KernelTree.prepare(p, sources(tarball), null, out))
+        extract(tarball, target);
+
+        assertThat(Files.readString(target.resolve("Makefile"))).startsWith("# SPDX");
+    }
+
+    /** The digest is computed over the bytes extracted: a file that is not the one checked is discarded. */
+    @Test
+    void bytesOtherThanTheCheckedOnesAreDiscardedWithNothingInstalled() throws IOException {
+        Path target = tmp.resolve("out/tree/linux-6.1.7");
+        Path tarball = kernelTarball("7");
+        String checked = Digests.sha512(tarball);
+        Files.write(tarball, Files.readAllBytes(kernelTarball("8")));
+
+        assertThatThrownBy(() -> KernelTree.extract(tarball, checked, target, tmp.resolve("tmp"), null))
                 .isInstanceOfSatisfying(KrunpackException.class, e -> {
-                    assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
-                    assertThat(e.getMessage()).contains(
-                            tarball + ": linux-source-6.1/Makefile (VERSION/PATCHLEVEL/SUBLEVEL) says 6.1.7",
-                            p.file() + " (kernel.version) says 6.1.91");
+                    assertThat(e.exitCode()).isEqualTo(ExitCode.CHECK_FAILED);
+                    assertThat(e.getMessage()).contains("the file changed while krunpack read it");
                 });
-        assertThat(treeDir(out)).isEmpty();
+        assertThat(target).doesNotExist();
+        try (Stream<Path> left = Files.list(tmp.resolve("tmp"))) {
+            assertThat(left).isEmpty();
+        }
     }
 
     @Test
-    void aTarballOtherThanTheReleaseKernelIsRefusedNamingTheReleaseMakefile() throws IOException {
-        Path out = tmp.resolve("out");
+    void theVersionIsReadByStreamingAndRememberedByDigest() throws IOException {
         Path tarball = kernelTarball("7");
-        LibkrunfwRelease release = release("linux-6.1.9");
+        Path cache = tmp.resolve("cache");
 
-        assertThatThrownBy(() -> KernelTree.prepare(project(null), sources(tarball), release, out))
-                .hasMessageContaining("says 6.1.7")
-                .hasMessageContaining(release.makefile() + " (KERNEL_VERSION linux-6.1.9) says 6.1.9");
-        assertThat(treeDir(out)).isEmpty();
+        assertThat(KernelTree.tarballVersion(tarball, Digests.sha512(tarball), cache)).isEqualTo("6.1.7");
+        assertThat(tmp.resolve("out")).doesNotExist();
+        Path remembered;
+        try (Stream<Path> s = Files.list(cache.resolve("kernel-version"))) {
+            remembered = s.findFirst().orElseThrow();
+        }
+        assertThat(Files.readString(remembered).strip()).isEqualTo("6.1.7");
     }
 
     @Test
-    void theProjectAndTheReleaseMustAgreeBeforeAnythingIsExtracted() throws IOException {
-        Path out = tmp.resolve("out");
-        LibkrunfwRelease release = release("linux-6.1.9");
-        Project p = project("6.1.7");
-
-        assertThatThrownBy(() -> KernelTree.prepare(p, sources(kernelTarball("7")), release, out))
-                .hasMessageContaining(p.file() + " (kernel.version) says 6.1.7")
-                .hasMessageContaining(release.makefile() + " (KERNEL_VERSION) says linux-6.1.9");
-        assertThat(out).doesNotExist();
+    void aTarballWithoutAKernelMakefileIsRefused() {
+        Path notKernel = new TarBuilder().dir("x/").file("x/README", "hi\n")
+                .write(tmp.resolve("x.tar.gz"), TarBuilder.Compression.GZIP);
+        assertThatThrownBy(() -> KernelTree.tarballVersion(notKernel, null, null))
+                .isInstanceOfSatisfying(KrunpackException.class,
+                        e -> assertThat(e.getMessage()).contains("not a kernel source tarball"));
     }
 
     @Test
@@ -166,7 +147,8 @@ class KernelTreeTest {
         Assumptions.assumeTrue(Files.isRegularFile(tarball), "needs Debian's linux-source-6.12");
         Path out = tmp.resolve("out");
 
-        KernelTreeResult r = KernelTree.prepare(project("6.12.117"), sources(tarball), null, out);
+        KernelTreeResult r = KernelTree.extract(tarball, null, out.resolve("tree/linux-6.12.117"),
+                tmp.resolve("tmp"), null);
 
         System.out.printf("extracted %d entries, %d MB, from %s in %.1f s%n", r.entries(), r.bytes() >> 20,
                 tarball, r.millis() / 1000.0);
@@ -177,13 +159,4 @@ class KernelTreeTest {
         assertThat(r.tree().resolve("arch/x86/Kconfig")).isRegularFile();
     }
 
-    private static List<String> treeDir(Path out) throws IOException {
-        Path t = out.resolve("tree");
-        if (!Files.isDirectory(t)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(t)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
-        }
-    }
 }

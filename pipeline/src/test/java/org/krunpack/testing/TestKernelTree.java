@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * test runs make in the tree, so two test JVMs never configure it at the same time.
  */
 public final class TestKernelTree {
-    private static final String MARKER = ".krunpack-extracted";
+    /** v2: trees are never configured in place (krunpack builds out of tree); v1 trees may hold a .config. */
+    private static final String MARKER = ".krunpack-extracted-v2";
 
     private TestKernelTree() {
     }

@@ -1,4 +1,4 @@
-package org.krunpack.packaging;
+package org.krunpack.core;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,7 @@
 package org.krunpack.core;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * is no network, limits and the timeout hold, crashes are reported. bubblewrap is a required
  * dependency (scripts/setup-deps installs it): without it these tests fail, saying why.
  */
+@Tag("tools")
 class SandboxTest {
     @TempDir
     Path tmp;

@@ -232,7 +232,7 @@ public final class Review {
                     options.sandbox());
         }
         String value = expanded.isPresent() ? source0.get().value() : spec.expand(source0.get().value());
-        String name = basename(value);
+        String name = SpecChecks.basename(value);
         if (name.contains("%") || !name.matches(".*\\.(tar(\\.(gz|xz|bz2|zst))?|tgz|tbz2)$")) {
             return new SpecChecks.Context(license, expanded, Optional.empty(), "Source0 (" + name + ") is not a"
                     + " tarball krunpack can read", options.sandbox());
@@ -244,16 +244,6 @@ public final class Review {
         }
         return new SpecChecks.Context(license, expanded, Optional.of(UpstreamSource.of(tarball.get())), "",
                 options.sandbox());
-    }
-
-    static String basename(String url) {
-        String u = url.strip();
-        int hash = u.indexOf('#');
-        if (hash >= 0) {
-            u = u.substring(hash + 1);
-        }
-        int slash = u.lastIndexOf('/');
-        return slash < 0 ? u : u.substring(slash + 1);
     }
 
     static Finding lintFinding(Rpmlint.Run run, String subject) {

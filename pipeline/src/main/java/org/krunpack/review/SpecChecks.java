@@ -161,7 +161,8 @@ final class SpecChecks {
         add(Finding.fail(Rule.LICENSE_FILES, subject, "no %license in any %files section", evidence));
     }
 
-    private static String basename(String url) {
+    /** The file name a Source URL or path names (after a '#' fragment, after the last '/'). */
+    static String basename(String url) {
         String u = url;
         int hash = u.indexOf('#');
         if (hash >= 0) {

@@ -44,6 +44,7 @@ class RpmlintConfigTest {
     }
 
     @Test
+    @Tag("tools") // bubblewrap
     void eachFileHasItsOwnRunInTheSandboxAndKeepsItsMessages(@TempDir Path dir) throws Exception {
         // A stand-in rpmlint answering per file (its last argument), as the real one does per package.
         Path fake = script(dir, """
@@ -71,6 +72,7 @@ class RpmlintConfigTest {
     }
 
     @Test
+    @Tag("tools") // bubblewrap
     void aCrashingRpmlintIsNotEvaluatedNeverPassed(@TempDir Path dir) throws Exception {
         Path fake = script(dir, "echo 'Traceback (most recent call last):' >&2\nexit 1\n");
         Path cfg = Rpmlint.writeConfig(dir.resolve("cfg"), Licenses.fedora());
@@ -81,6 +83,7 @@ class RpmlintConfigTest {
     }
 
     @Test
+    @Tag("tools") // bubblewrap
     void withoutASandboxRpmlintIsNotRunUnlessTrusted(@TempDir Path dir) throws Exception {
         Path marker = dir.resolve("ran");
         Path fake = script(dir, "touch " + marker + "\necho ' 0 packages and 1 specfiles checked; 0 errors'\n");

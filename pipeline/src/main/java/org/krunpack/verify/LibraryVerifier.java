@@ -177,6 +177,12 @@ public final class LibraryVerifier {
                 }
                 return;
             }
+            try {
+                DlopenProbe.executable();
+            } catch (KrunpackException e) {
+                add(ContractCheck.notEvaluated("load", "krunpack's dlopen probe is not available: " + e.getMessage()));
+                return;
+            }
             DlopenProbe.Report report = DlopenProbe.run(library, sandbox, timeout);
             runtime(elf, mem, report, abi, tee, payload);
         }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Package the krun stack (libkrunfw, libkrun, crun-krun) for Fedora.",
         subcommands = {
                 ConfigCommand.class,
+                PatchesCommand.class,
                 BuildCommand.class,
                 BundleCommand.class,
                 VerifyLibCommand.class,

@@ -6,6 +6,7 @@ import org.krunpack.smoke.Accelerator;
 import org.krunpack.smoke.Smoke;
 import org.krunpack.smoke.SmokeResult;
 import picocli.CommandLine.Command;
+import org.krunpack.pipeline.Workspace;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -59,7 +60,8 @@ public final class SmokeCommand extends BaseCommand {
             throw KrunpackException.usage("--timeout must be a positive number of seconds, not " + timeout);
         }
         Project project = Files.exists(configFile) || lib == null ? project() : null;
-        Path library = lib != null ? lib : outDir.resolve("bundle").resolve(project.libraryFileName());
+        Workspace ws = Workspace.layout(outDir);
+        Path library = lib != null ? lib : ws.bundleDir().resolve(project.libraryFileName());
         Path manifest = features != null ? features
                 : project != null ? project.config().features() : null;
         if (allFeatures && kernelConfig != null) {
@@ -67,12 +69,12 @@ public final class SmokeCommand extends BaseCommand {
                     + " only decides which features are expected");
         }
         Path config = kernelConfig;
-        if (config == null && !allFeatures && Files.isRegularFile(outDir.resolve("config").resolve("config"))) {
-            config = outDir.resolve("config").resolve("config");
+        if (config == null && !allFeatures && Files.isRegularFile(ws.resolvedConfig())) {
+            config = ws.resolvedConfig();
         }
         PrintWriter log = log();
         Smoke.Options options = new Smoke.Options(library, accel, timeout == null ? null : Duration.ofSeconds(timeout),
-                manifest, config, outDir.resolve("smoke"), init, !noLibkrun);
+                manifest, config, ws.smokeDir(), init, !noLibkrun);
         List<SmokeResult> results = Smoke.run(options, Smoke.Host.system(), line -> {
             log.println(line);
             log.flush();

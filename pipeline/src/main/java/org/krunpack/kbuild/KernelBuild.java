@@ -170,6 +170,11 @@ public final class KernelBuild {
                                               PrintStream progressOut, boolean terminal) {
         requireTools(req);
         int jobs = jobs(req);
+        try {
+            Files.createDirectories(log.getParent());
+        } catch (IOException e) {
+            throw KrunpackException.external("cannot create " + log.getParent() + ": " + e.getMessage(), e);
+        }
         Progress progress = new Progress(progressOut, terminal, "patched code");
         progress.update(0, 0, "make prepare");
         StringBuilder all = new StringBuilder();
@@ -179,31 +184,46 @@ public final class KernelBuild {
             throw new KrunpackException(ExitCode.EXTERNAL, "make prepare failed (exit " + rc + ")" + errorLines(log)
                     + "\nfull log: " + log);
         }
+        Map<String, String> config = org.krunpack.kconfig.Fragment.readEffective(req.buildDir().resolve(".config"));
+        String srcArch = org.krunpack.kconfig.KconfigTree.srcArch(req.arch().kernelArch());
+        Map<String, ObjectSelection.Verdict> verdicts = new LinkedHashMap<>();
         List<String> objs = new ArrayList<>();
         for (String c : cFiles.keySet()) {
-            objs.add(c.substring(0, c.length() - 2) + ".o");
-        }
-        Path objLog = log.resolveSibling(log.getFileName() + ".objects");
-        List<String> cmd = make(req, jobs, "-k");
-        cmd.addAll(objs);
-        int[] n = {0};
-        Tools.runLogged(cmd, req.tree(), env(req), objLog, line -> {
-            if (STEP.matcher(line).matches()) {
-                progress.update(++n[0], objs.size(), line.strip());
+            ObjectSelection.Verdict v = ObjectSelection.of(req.tree(), config, c, srcArch);
+            verdicts.put(c, v);
+            if (v.built()) {
+                objs.add(c.substring(0, c.length() - 2) + ".o");
             }
-        });
-        String out = readQuietly(objLog);
-        all.append(out);
-        AtomicFiles.writeString(log, all.toString());
-        try {
-            Files.deleteIfExists(objLog);
-        } catch (IOException ignored) {
-            // the merged log has it all
         }
+        String out = "";
+        if (!objs.isEmpty()) {
+            Path objLog = log.resolveSibling(log.getFileName() + ".objects");
+            List<String> cmd = make(req, jobs, "-k");
+            cmd.addAll(objs);
+            int[] n = {0};
+            Tools.runLogged(cmd, req.tree(), env(req), objLog, line -> {
+                if (STEP.matcher(line).matches()) {
+                    progress.update(++n[0], objs.size(), line.strip());
+                }
+            });
+            out = readQuietly(objLog);
+            all.append(out);
+            try {
+                Files.deleteIfExists(objLog);
+            } catch (IOException ignored) {
+                // the merged log has it all
+            }
+        }
+        AtomicFiles.writeString(log, all.toString());
         List<Compiled> results = new ArrayList<>();
         for (var e : cFiles.entrySet()) {
             String c = e.getKey();
             String o = c.substring(0, c.length() - 2) + ".o";
+            ObjectSelection.Verdict v = verdicts.get(c);
+            if (!v.built()) {
+                results.add(new Compiled(c, "skipped: " + v.reason(), e.getValue(), null));
+                continue;
+            }
             Matcher err = Pattern.compile("(?m)^(?:\\.\\./)*(?:[^\\s:]*/)?" + Pattern.quote(c)
                     + ":(\\d+):(?:\\d+:)? (?:fatal )?error: (.*)$").matcher(out);
             if (err.find()) {
@@ -211,10 +231,9 @@ public final class KernelBuild {
                 String culprit = culprit(c, line, e.getValue(), hunks.getOrDefault(c, Map.of()));
                 results.add(new Compiled(c, "failed", e.getValue(), c + ":" + line + ": error: " + err.group(2)
                         + " (" + culprit + ")"));
-            } else if (out.contains("No rule to make target '" + o + "'")
-                    || out.contains("No rule to make target '" + c + "'")
-                    || !Files.isRegularFile(req.buildDir().resolve(o))) {
-                results.add(new Compiled(c, "not built by this config", e.getValue(), null));
+            } else if (!Files.isRegularFile(req.buildDir().resolve(o))) {
+                results.add(new Compiled(c, "failed", e.getValue(), c + ": make did not produce " + o
+                        + " (see " + log + ")"));
             } else {
                 results.add(new Compiled(c, "compiled", e.getValue(), null));
             }

@@ -218,6 +218,8 @@ public record ConfigReport(String mode, Path tree, String kernelVersion, Arch ar
                 differences(OptionResult.Kind.TOOLCHAIN).stream().map(OptionResult::describe).toList());
         section(sb, "Derived differences (no prompt: they follow from other symbols; not errors)",
                 differences(OptionResult.Kind.DERIVED).stream().map(OptionResult::describe).toList());
+        section(sb, "Renamed in this kernel (not errors)",
+                differences(OptionResult.Kind.RENAMED).stream().map(OptionResult::describe).toList());
         section(sb, "New symbols of this kernel, with the value they took", newSymbols);
         section(sb, "Kconfig warnings", warnings);
         if (accepted != null) {
@@ -294,6 +296,7 @@ public record ConfigReport(String mode, Path tree, String kernelVersion, Arch ar
                 .toList());
         d.put("derivedDifferences", differences(OptionResult.Kind.DERIVED).stream().map(OptionResult::describe)
                 .toList());
+        d.put("renamed", differences(OptionResult.Kind.RENAMED).stream().map(OptionResult::describe).toList());
         d.put("accepted", accepted == null ? null : accepted.toMap());
         return d;
     }

@@ -270,9 +270,16 @@ public final class KernelConfig {
             List<KconfigTree.Definition> defs = kt.definitions(o.symbol());
             if (defs.isEmpty()) {
                 String renamed = renamedTo(o.symbol(), newNames, kt);
-                out.add(o.withKind(OptionResult.Kind.GONE, renamed != null
-                        ? "not in this kernel: renamed to CONFIG_" + renamed + " (its Kconfig names " + o.symbol()
-                        + "), which is " + effective.getOrDefault(renamed, "n") + " here" : o.reason()));
+                if (renamed != null) {
+                    out.add(o.withKind(OptionResult.Kind.RENAMED, "not in this kernel: renamed to CONFIG_" + renamed
+                            + " (its Kconfig names " + o.symbol() + "), which is " + effective.getOrDefault(renamed, "n")
+                            + " here"));
+                    continue;
+                }
+                String likely = likelyRename(o, effective, requestedSymbols(r), kt);
+                out.add(likely != null ? o.withKind(OptionResult.Kind.RENAMED, "not in this kernel; CONFIG_" + likely
+                        + ", new to this config, shares its name and value (" + effective.get(likely)
+                        + "): probably its new name") : o.withKind(OptionResult.Kind.GONE, o.reason()));
             } else if (toolchain.contains(o.symbol())) {
                 out.add(o.withKind(OptionResult.Kind.TOOLCHAIN, "probed from the toolchain: " + defs.get(0).where()));
             } else if (o.reason() != null && toolchain.stream().anyMatch(s -> o.reason().matches(".*\\b" + s + "\\b.*"))) {
@@ -285,6 +292,48 @@ public final class KernelConfig {
         }
         return new ConfigReport(r.mode(), r.tree(), r.kernelVersion(), r.arch(), r.inputs(), r.strict(),
                 r.redefinitions(), out, r.newSymbols(), r.warnings(), r.artifacts(), r.patchOptions(), r.accepted());
+    }
+
+    private static java.util.Set<String> requestedSymbols(ConfigReport r) {
+        java.util.Set<String> s = new java.util.HashSet<>();
+        r.options().forEach(o -> s.add(o.symbol()));
+        return s;
+    }
+
+    /** Words of a symbol's name that say little about what it is. */
+    private static final java.util.Set<String> NOISE = java.util.Set.of("CONFIG", "ARCH", "HAS", "GENERIC", "ENABLE",
+            "SUPPORT", "SUPPORTS", "HAVE", "USE", "WANT", "CORE", "DEFAULT");
+
+    /**
+     * A symbol that is set in the resolved config, absent from the old one, defined by this tree,
+     * with the gone symbol's value and a significant word of its name in common; the one sharing the
+     * most words, or null.
+     */
+    static String likelyRename(OptionResult gone, Map<String, String> effective, java.util.Set<String> old,
+                               KconfigTree kt) {
+        java.util.Set<String> words = new java.util.HashSet<>(List.of(gone.symbol().split("_")));
+        words.removeAll(NOISE);
+        if (words.isEmpty() || gone.requested().equals("n")) {
+            return null;
+        }
+        String best = null;
+        int bestShared = 0;
+        for (var e : effective.entrySet()) {
+            if (old.contains(e.getKey()) || !e.getValue().equals(gone.requested()) || !kt.exists(e.getKey())) {
+                continue;
+            }
+            int shared = 0;
+            for (String w : e.getKey().split("_")) {
+                if (words.contains(w)) {
+                    shared++;
+                }
+            }
+            if (shared > bestShared) {
+                bestShared = shared;
+                best = e.getKey();
+            }
+        }
+        return best;
     }
 
     static boolean isToolchain(String symbol, KconfigTree kt) {
@@ -305,7 +354,11 @@ public final class KernelConfig {
         return null;
     }
 
-    /** Options the patches add that are off in the resolved config, with the patch and why. */
+    /**
+     * Options the patches add that are off in the resolved config, with the patch and why. An option
+     * a fragment turns off on purpose (with its reason there) and one this architecture's Kconfig
+     * does not have (an arm64 option on x86_64) are not warned about.
+     */
     static List<String> patchOptionsOff(Map<String, String> added, Map<String, String> effective, Merge merge,
                                         Path tree, Arch arch) {
         List<String> out = new ArrayList<>();
@@ -313,22 +366,27 @@ public final class KernelConfig {
         for (ConfigEntry e : merge.entries()) {
             requested.put(e.symbol(), e);
         }
+        KconfigTree kt = null;
         Explainer explainer = null;
         for (var e : new java.util.TreeMap<>(added).entrySet()) {
             String v = effective.getOrDefault(e.getKey(), "n");
-            if (!v.equals("n")) {
+            ConfigEntry r = requested.get(e.getKey());
+            if (!v.equals("n") || r != null && r.isOff()) {
                 continue;
             }
-            ConfigEntry r = requested.get(e.getKey());
+            if (kt == null) {
+                kt = KconfigTree.read(tree, KconfigTree.srcArch(arch.kernelArch()));
+                explainer = new Explainer(kt, effective);
+            }
+            if (!kt.exists(e.getKey())) {
+                continue; // another architecture's option
+            }
             String why;
             if (r == null) {
-                why = "no fragment asks for it (add it to a layer, with its reason, or say why it stays off)";
-            } else if (r.isOff()) {
-                why = "turned off at " + r.where();
+                String blocked = explainer.explain(new ConfigEntry(e.getKey(), "y", "(none)", 0, null));
+                why = blocked.startsWith("unmet dependency") ? blocked + "; and no fragment asks for it"
+                        : "no fragment asks for it (turn it on in a layer, or off with a comment saying why)";
             } else {
-                if (explainer == null) {
-                    explainer = new Explainer(KconfigTree.read(tree, KconfigTree.srcArch(arch.kernelArch())), effective);
-                }
                 why = explainer.explain(r);
             }
             out.add("CONFIG_" + e.getKey() + " (added by " + e.getValue() + ") is off: " + why);

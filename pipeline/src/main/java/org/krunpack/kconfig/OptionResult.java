@@ -25,10 +25,12 @@ public record OptionResult(String symbol, String requested, String effective, St
      *   <li>TOOLCHAIN: probed from the compiler, assembler, linker or Rust (no prompt, a default
      *       computed by a Kconfig macro, or a known probe name): differs with another toolchain;</li>
      *   <li>DERIVED: no prompt: its value follows from other symbols and the architecture;</li>
-     *   <li>GONE: not defined by this tree's Kconfig (removed or renamed upstream).</li>
+     *   <li>GONE: not defined by this tree's Kconfig (removed upstream) — an error;</li>
+     *   <li>RENAMED: not defined by this tree, but a symbol that is new to the config stands for it
+     *       (its Kconfig names the old one, or it shares its name's words and value).</li>
      * </ul>
      */
-    public enum Kind { SETTABLE, TOOLCHAIN, DERIVED, GONE }
+    public enum Kind { SETTABLE, TOOLCHAIN, DERIVED, GONE, RENAMED }
 
     public OptionResult(String symbol, String requested, String effective, Status status, String where,
                         String reason, String exemptReason) {

@@ -80,6 +80,26 @@ public final class TreePatcher {
         return report;
     }
 
+    /**
+     * The tree's pristine content: for a relative path, the file holding it (the pristine copy when
+     * an applied series changed it, else the tree's file); null when the applied series created it.
+     */
+    public static Function<String, Path> pristineView(Path tree) {
+        TreeState state = TreeState.read(tree);
+        if (state == null) {
+            throw KrunpackException.usage(tree + " was not extracted by this krunpack (no state): run with"
+                    + " --fresh-tree to extract it again");
+        }
+        Path pristineDir = TreeState.pristineDir(tree);
+        return rel -> {
+            TreeState.FileChange c = state.files().get(rel);
+            if (c == null) {
+                return tree.resolve(rel);
+            }
+            return c.before() == null ? null : pristineDir.resolve(rel);
+        };
+    }
+
     /** True when the tree holds exactly this series, untouched since it was applied. */
     public static boolean holds(Path tree, PatchSeries series) {
         TreeState state = TreeState.read(tree);

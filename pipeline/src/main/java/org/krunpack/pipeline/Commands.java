@@ -4,6 +4,7 @@ import org.krunpack.pipeline.steps.BundleStep;
 import org.krunpack.pipeline.steps.ConfigStep;
 import org.krunpack.pipeline.steps.KernelStep;
 import org.krunpack.pipeline.steps.PatchedCodeStep;
+import org.krunpack.pipeline.steps.PatchesGitStep;
 import org.krunpack.pipeline.steps.PatchesStep;
 import org.krunpack.pipeline.steps.ReleaseStep;
 import org.krunpack.pipeline.steps.SmokeStep;
@@ -20,6 +21,8 @@ import java.util.List;
  * <pre>
  * patches check   sources  release  tree  patches-check
  * patches apply   sources  release  tree  patches
+ * patches export  sources  release  tree  patches-export
+ * patches import  sources  release  patches-import
  * config          sources  release  tree  patches  config
  * build           sources  release  tree  patches  config  patched-code  kernel  bundle  verify-lib
  * pipeline        ... build ...  smoke
@@ -39,6 +42,14 @@ public final class Commands {
 
     public static List<Step> patchesApply() {
         return concat(prepare(), new PatchesStep(true));
+    }
+
+    public static List<Step> patchesExport(java.nio.file.Path repo) {
+        return concat(prepare(), new PatchesGitStep(PatchesGitStep.Mode.EXPORT, repo, null));
+    }
+
+    public static List<Step> patchesImport(java.nio.file.Path repo, java.nio.file.Path to) {
+        return List.of(new SourcesStep(), new ReleaseStep(), new PatchesGitStep(PatchesGitStep.Mode.IMPORT, repo, to));
     }
 
     public static List<Step> config() {

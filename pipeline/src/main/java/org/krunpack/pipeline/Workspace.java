@@ -33,6 +33,8 @@ import java.util.stream.Stream;
  *   bundle/                  libkrunfw[-variant].so.VERSION and its links
  *   verify/                  verify-lib report
  *   smoke/                   boot logs and report
+ *   srpm/, copr/             source RPMs, COPR build records
+ *   provenance.json          what the library was built from
  *   .krunpack/               state: lock, steps/ (one record per step), digests (file digest cache), tmp/
  * </pre>
  *
@@ -49,6 +51,14 @@ public final class Workspace implements AutoCloseable {
         this.root = root;
         this.lockChannel = lockChannel;
         this.lock = lock;
+    }
+
+    /**
+     * The paths of a workspace without opening it (no lock, nothing created): for commands that
+     * only read or write one output of their own (bundle, verify-lib, smoke, srpm, copr).
+     */
+    public static Workspace layout(Path out) {
+        return new Workspace(out.toAbsolutePath().normalize(), null, null);
     }
 
     /** Opens (creating) the workspace, takes its lock and clears a killed run's temporaries. */
@@ -116,6 +126,9 @@ public final class Workspace implements AutoCloseable {
 
     @Override
     public void close() {
+        if (lock == null) {
+            return;
+        }
         try {
             lock.release();
             lockChannel.close();
@@ -190,6 +203,31 @@ public final class Workspace implements AutoCloseable {
 
     public Path smokeDir() {
         return root.resolve("smoke");
+    }
+
+    /** Source RPMs built by {@code krunpack srpm}. */
+    public Path srpmDir() {
+        return root.resolve("srpm");
+    }
+
+    /** Records of COPR builds submitted from here. */
+    public Path coprDir() {
+        return root.resolve("copr");
+    }
+
+    /** The kernel image the kernel step copied out, for an arch. */
+    public Path image(Arch arch) {
+        return kernelDir().resolve(Path.of(arch.imagePath()).getFileName());
+    }
+
+    /** The resolved config of the last successful config step. */
+    public Path resolvedConfig() {
+        return configDir().resolve("config");
+    }
+
+    /** Where and what a build provenance record is written. */
+    public Path provenance() {
+        return root.resolve("provenance.json");
     }
 
     /** krunpack's own state. */

@@ -21,7 +21,13 @@ class ProjectLoaderTest {
         assertThat(p.soname()).isEqualTo("libkrunfw.so.5");
         assertThat(p.arch()).isEqualTo(Arch.X86_64);
         assertThat(p.kernelSources()).isNotEmpty();
-        assertThat(p.config().fragments()).hasSize(3).allSatisfy(f -> assertThat(f).exists());
+        assertThat(p.config().fragments()).hasSize(4).allSatisfy(f -> assertThat(f).exists());
+        assertThat(p.patches().fromRelease()).isTrue();
+        assertThat(p.patches().decisions()).singleElement().satisfies(d -> {
+            assertThat(d.patch()).isEqualTo("0008-virtio-vsock-support-dgrams.patch");
+            assertThat(d.action()).isEqualTo(Project.PatchDecision.Action.REPLACE);
+            assertThat(d.reason()).contains("virtio_transport_alloc_skb");
+        });
     }
 
     @Test
@@ -74,6 +80,42 @@ class ProjectLoaderTest {
                 .anySatisfy(p -> assertThat(p).startsWith("build.ccache: 'maybe'"))
                 .anySatisfy(p -> assertThat(p).startsWith("build.jobs: -1 is out of range"));
         assertThat(e.getMessage()).startsWith(f + ": ").contains(e.problems().size() + " problems");
+    }
+
+    /** Issue 12: a misspelled key at any depth, and a repeated key, never pass silently. */
+    @Test
+    void misspelledKeysAtEveryDepthAndRepeatedKeysAreErrors(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.config"), "CONFIG_A=y\n");
+        Files.writeString(dir.resolve("r.tar.gz"), "x");
+        Path f = write(dir, """
+                libkrunfw: {version: "5.5.0", abi: 5}
+                sourceDateEpoch: 1735689600
+                sources:
+                  kernel: [{path: linux.tar.xz, sha152: "%s"}]
+                  release: {path: r.tar.gz, sha512: "%s"}
+                patches:
+                  fuz: 2
+                  release:
+                    - {patch: 0008-x.patch, exclude: true, reasn: typo}
+                config: {fragments: [a.config], strcit: true}
+                build: {jbos: 4}
+                copr:
+                  owner: me
+                  project: p
+                  chroots: [fedora-rawhide-x86_64]
+                  scm: {clone_ur: "https://example.org/x.git"}
+                libkrunfw: {version: "9.9.9", abi: 9}
+                """.formatted(SHA, SHA));
+        KrunpackException e = catchThrowableOfType(KrunpackException.class, () -> ProjectLoader.load(f));
+        assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).startsWith("sources.kernel[0].sha152: unknown key; did you mean 'sha512'?"))
+                .anySatisfy(p -> assertThat(p).startsWith("patches.fuz: unknown key; did you mean 'fuzz'?"))
+                .anySatisfy(p -> assertThat(p).startsWith("patches.release[0].reasn: unknown key; did you mean 'reason'?"))
+                .anySatisfy(p -> assertThat(p).startsWith("config.strcit: unknown key; did you mean 'strict'?"))
+                .anySatisfy(p -> assertThat(p).startsWith("build.jbos: unknown key; did you mean 'jobs'?"))
+                .anySatisfy(p -> assertThat(p).startsWith("copr.scm.clone_ur: unknown key; did you mean 'clone_url'?"))
+                .anySatisfy(p -> assertThat(p).startsWith("libkrunfw: repeated key (first on line 1)"));
     }
 
     @Test

@@ -92,10 +92,10 @@ public final class PatchedCodeStep implements Step {
         public List<String> summary() {
             List<String> s = new ArrayList<>();
             long compiled = files.stream().filter(f -> f.status().equals("compiled")).count();
-            long skipped = files.stream().filter(f -> f.status().startsWith("not built")).count();
+            long skipped = files.stream().filter(f -> f.status().startsWith("skipped")).count();
             long failed = files.size() - compiled - skipped;
-            s.add(files.size() + " C files the series changes: " + compiled + " compiled, " + failed + " failed, "
-                    + skipped + " not built by this config");
+            s.add(files.size() + " C files the series changes: " + compiled + " compiled first, " + failed
+                    + " failed, " + skipped + " skipped (not built by this config or another architecture's)");
             for (KernelBuild.Compiled f : files) {
                 if (f.status().equals("failed")) {
                     s.add("FAILED: " + f.error());

@@ -1,0 +1,69 @@
+package org.krunpack.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The real upstream release tarballs in {@code ../shared/fixtures/} (relative to the repository's
+ * root), used where they are: never copied into the project. A test that needs them and cannot find
+ * them fails, naming where it looked.
+ */
+public final class RealFixtures {
+    public static final String LIBKRUNFW_540_SHA512 = "340f1da49fe3b39c741d2b8035c3eeacd8b0196ec3abc4ca766e802f521a46be"
+            + "5c4895f559687fefbcd168c49b4611bb70154f793bcbaa074f7d638b64273716";
+    public static final String LIBKRUNFW_550_SHA512 = "d6176ba33bf444f73f91fe4c042f5f9ac17d5db6ff373fd30f29d17b675c7438"
+            + "b4c94e10e8401e54a997beb374f5966f76ad8447bc8d19b28a6a27164c759db2";
+    public static final String REFRESHED_0008_SHA512 = "a01a0164af7656afb15a8a18c8d317be3f5820e7666c00d566b9c0d9fff99e7a"
+            + "2c5fd216388f37c25e5f382b7ba3f647c9df7de042a57059228c463a212d75e1";
+    /** Debian's linux-source-6.12 (6.12.117), installed by scripts/setup-deps. */
+    public static final Path DEBIAN_KERNEL = Path.of("/usr/src/linux-source-6.12.tar.xz");
+    public static final String DEBIAN_KERNEL_SHA512 = "c0d7905ec54f61780f8c911d0a5f152e58cb7dd91de9356bc9ac1dc09e38dc99"
+            + "0798b54fe1f45696ce63bd79e3490ed9c3fa7c9dac9a5dbf95af3b7f25ff8838";
+
+    private RealFixtures() {
+    }
+
+    /** The repository's root (the tests run in a module directory). */
+    public static Path repoRoot() {
+        Path here = Path.of("").toAbsolutePath();
+        for (Path p = here; p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("krunpack.yaml")) && Files.isDirectory(p.resolve("kernel-config"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("cannot find the repository root above " + here);
+    }
+
+    /** {@code <repo>/../shared/fixtures}, else /work/shared/fixtures; fails loudly when neither exists. */
+    public static Path dir() {
+        Path a = repoRoot().resolve("../shared/fixtures").normalize();
+        if (Files.isDirectory(a)) {
+            return a;
+        }
+        Path b = Path.of("/work/shared/fixtures");
+        if (Files.isDirectory(b)) {
+            return b;
+        }
+        throw new AssertionError("the real upstream fixtures are missing: looked in " + a + " and " + b
+                + " (the repository's ../shared/fixtures/); these tests need them");
+    }
+
+    public static Path libkrunfw(String version) {
+        return require(dir().resolve("libkrunfw/libkrunfw-" + version + ".tar.gz"));
+    }
+
+    public static Path refreshed0008() {
+        return require(dir().resolve("libkrunfw/rebase-6.12.117/0008-virtio-vsock-support-dgrams.patch"));
+    }
+
+    public static Path debianKernel() {
+        return require(DEBIAN_KERNEL);
+    }
+
+    private static Path require(Path p) {
+        if (!Files.isRegularFile(p)) {
+            throw new AssertionError(p + " is missing (fixture or Debian's linux-source-6.12: run scripts/setup-deps)");
+        }
+        return p;
+    }
+}

@@ -22,9 +22,11 @@ import java.util.Map;
  * @param qbootSize   size of the bundled qboot (SEV/TDX), else -1
  * @param initrdSize  size of the bundled initrd (SEV/TDX), else -1
  * @param sha512      the library file's SHA-512
+ * @param buildId     the library's GNU build-id (hex), content-derived
  */
 public record BundleResult(Path library, List<Path> links, String soname, Path image, long payloadSize,
-                           long loadAddr, long entryAddr, long qbootSize, long initrdSize, String sha512)
+                           long loadAddr, long entryAddr, long qbootSize, long initrdSize, String sha512,
+                           String buildId)
         implements StepResult {
 
     public BundleResult {
@@ -60,6 +62,7 @@ public record BundleResult(Path library, List<Path> links, String soname, Path i
             out.add("qboot " + qbootSize + " bytes, initrd " + initrdSize + " bytes");
         }
         out.add("sha512 " + sha512);
+        out.add("build-id " + buildId);
         return out;
     }
 
@@ -78,6 +81,7 @@ public record BundleResult(Path library, List<Path> links, String soname, Path i
             d.put("initrdSize", initrdSize);
         }
         d.put("sha512", sha512);
+        d.put("buildId", buildId);
         return d;
     }
 }

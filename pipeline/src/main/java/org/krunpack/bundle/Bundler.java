@@ -3,24 +3,25 @@ package org.krunpack.bundle;
 import org.krunpack.core.AtomicFiles;
 import org.krunpack.core.Digests;
 import org.krunpack.core.Problems;
-import org.krunpack.core.Tools;
+import org.krunpack.elf.SharedObjectWriter;
+import org.krunpack.elf.SharedObjectWriter.Written;
 import org.krunpack.project.Arch;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Turns a kernel image into {@code libkrunfw[-variant].so.<version>} with its two links
- * (docs/bundle.md). The assembler pulls the image's segments in with {@code .incbin} (offset and
- * length; zero gaps and padding) into a 64 KiB-aligned array in {@code .data}; a few lines of
- * generated C provide {@code krunfw_get_kernel} and {@code krunfw_get_version}; gcc links the
- * library stripped. Nothing copies or holds the payload in Java. Same inputs and toolchain give a
- * byte-identical library.
+ * (docs/bundle.md). No compiler, assembler or linker: {@link SharedObjectWriter} writes the ELF
+ * shared object itself, the functions are a few instructions from {@link KrunfwCode}, and the
+ * image's segments are streamed into a 64 KiB-aligned array in {@code .data} (zero gaps and
+ * padding), never held whole in memory. Same inputs give a byte-identical library, on any host,
+ * for any of the three architectures.
  */
 public final class Bundler {
     private Bundler() {
@@ -30,23 +31,18 @@ public final class Bundler {
     public static BundleResult bundle(BundleRequest req) {
         validate(req);
         KernelPayload payload = KernelPayload.of(req.image(), req.arch());
-        Toolchain tc = Toolchain.forArch(req.arch());
         Path outDir = req.outDir().toAbsolutePath().normalize();
         Path bundleDir = outDir.resolve("bundle");
         long[] sizes = {-1, -1};
+        Written[] written = new Written[1];
         AtomicFiles.writeDirectory(bundleDir, tmp -> {
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Path work = Files.createTempDirectory(outDir, ".bundle-work.");
-            try {
-                build(req, payload, tc, work, tmp, sizes);
-            } finally {
-                AtomicFiles.deleteTree(work);
-            }
+            written[0] = build(req, payload, tmp, sizes);
         });
         Path lib = bundleDir.resolve(req.libraryFileName());
         return new BundleResult(lib, List.of(bundleDir.resolve(req.soname()), bundleDir.resolve(req.devLinkName())),
                 req.soname(), req.image(), payload.size(), payload.loadAddr(), payload.entryAddr(), sizes[0],
-                sizes[1], Digests.sha512(lib));
+                sizes[1], sha512(lib), written[0].buildIdHex());
     }
 
     private static void validate(BundleRequest req) {
@@ -95,108 +91,96 @@ public final class Bundler {
         }
     }
 
-    private static void build(BundleRequest req, KernelPayload payload, Toolchain tc, Path work, Path dest,
-                              long[] sizes) throws IOException {
-        // The assembler reads the image's segments itself (.incbin with offset and length): the
-        // payload is never copied by us. Links give the inputs fixed relative names.
-        Files.createSymbolicLink(work.resolve("image"), req.image().toAbsolutePath());
+    private static Written build(BundleRequest req, KernelPayload payload, Path dest, long[] sizes)
+            throws IOException {
+        KrunfwCode code = KrunfwCode.forArch(req.arch());
+        SharedObjectWriter so = new SharedObjectWriter(code.machine(), code.flags(), req.soname());
+        int[] property = code.gnuProperty();
+        if (property != null) {
+            so.gnuProperty(property[0], property[1]);
+        }
+        so.function("krunfw_get_kernel", code.kernelGetter(payload.loadAddr(), payload.entryAddr(), payload.size(),
+                "KERNEL_BUNDLE"));
         if (req.tee()) {
             sizes[0] = Files.size(req.qboot());
             sizes[1] = Files.size(req.initrd());
-            Files.createSymbolicLink(work.resolve("qboot"), req.qboot().toAbsolutePath());
-            Files.createSymbolicLink(work.resolve("initrd"), req.initrd().toAbsolutePath());
+            so.function("krunfw_get_qboot", code.getter(sizes[0], "QBOOT_BUNDLE"));
+            so.function("krunfw_get_initrd", code.getter(sizes[1], "INITRD_BUNDLE"));
         }
-        Files.writeString(work.resolve("bundle.s"), assembly(req.tee(), payload, sizes));
-        Files.writeString(work.resolve("krunfw.c"), cSource(req, payload, sizes));
-        // Relative names and a fixed environment: nothing about this machine or directory leaks in.
-        // -s: the linker writes the library stripped (no .symtab), in one pass.
-        Map<String, String> env = Map.of("LC_ALL", "C", "TMPDIR", work.toString(), "SOURCE_DATE_EPOCH", "0");
+        so.function("krunfw_get_version", code.version(req.abi()));
+        so.data("KERNEL_BUNDLE", payload.size(), KernelPayload.ALIGN, new PayloadContent(payload));
+        if (req.tee()) {
+            so.data("QBOOT_BUNDLE", sizes[0], KernelPayload.ALIGN, new FileContent(req.qboot(), sizes[0]));
+            so.data("INITRD_BUNDLE", sizes[1], KernelPayload.ALIGN, new FileContent(req.initrd(), sizes[1]));
+        }
         Path lib = dest.resolve(req.libraryFileName());
-        Tools.check(List.of(tc.gcc().toString(), "-O2", "-fPIC", "-shared", "-s", "-Wl,-soname," + req.soname(),
-                "-Wl,--build-id=sha1", "-Wl,-z,noexecstack", "-o", lib.toString(), "krunfw.c", "bundle.s"),
-                work, env);
+        Written w = so.write(lib);
         Files.setPosixFilePermissions(lib, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.createSymbolicLink(dest.resolve(req.soname()), Path.of(req.libraryFileName()));
         Files.createSymbolicLink(dest.resolve(req.devLinkName()), Path.of(req.soname()));
+        return w;
     }
 
-    /** The data: each array 64 KiB-aligned in .data (writable), exported, with a hidden alias for the C code. */
-    static String assembly(boolean tee, KernelPayload payload, long[] teeSizes) {
-        StringBuilder s = new StringBuilder();
-        s.append("# Generated by krunpack (docs/bundle.md): the payload arrays, writable and 64 KiB-aligned.\n");
-        s.append("\t.section .note.GNU-stack,\"\",%progbits\n");
-        s.append("\t.data\n");
-        head(s, "KERNEL_BUNDLE", "krunpack_kernel", payload.size());
-        long pos = 0;
-        for (KernelPayload.Piece p : payload.pieces()) {
-            if (p.payloadOffset() > pos) {
-                s.append("\t.zero ").append(p.payloadOffset() - pos).append('\n');
+    /** The kernel payload: the image's pieces, zero gaps, zero padding to its 64 KiB-rounded size. */
+    private record PayloadContent(KernelPayload payload) implements SharedObjectWriter.Content {
+        @Override
+        public long size() {
+            return payload.size();
+        }
+
+        @Override
+        public void writeTo(SharedObjectWriter.Sink sink) throws IOException {
+            try (FileChannel in = FileChannel.open(payload.image(), StandardOpenOption.READ)) {
+                long pos = 0;
+                for (KernelPayload.Piece p : payload.pieces()) {
+                    sink.zeros(p.payloadOffset() - pos);
+                    sink.copy(in, p.fileOffset(), p.length());
+                    pos = p.payloadOffset() + p.length();
+                }
+                sink.zeros(payload.size() - pos);
             }
-            s.append("\t.incbin \"image\", ").append(p.fileOffset()).append(", ").append(p.length()).append('\n');
-            pos = p.payloadOffset() + p.length();
         }
-        if (payload.size() > pos) {
-            s.append("\t.zero ").append(payload.size() - pos).append('\n');
-        }
-        if (tee) {
-            head(s, "QBOOT_BUNDLE", "krunpack_qboot", teeSizes[0]);
-            s.append("\t.incbin \"qboot\"\n");
-            head(s, "INITRD_BUNDLE", "krunpack_initrd", teeSizes[1]);
-            s.append("\t.incbin \"initrd\"\n");
-        }
-        return s.toString();
     }
 
-    private static void head(StringBuilder s, String exported, String hidden, long size) {
-        s.append("\t.balign 65536\n");
-        s.append("\t.globl ").append(exported).append('\n');
-        s.append("\t.type ").append(exported).append(", %object\n");
-        s.append("\t.size ").append(exported).append(", ").append(size).append('\n');
-        s.append("\t.globl ").append(hidden).append('\n');
-        s.append("\t.hidden ").append(hidden).append('\n');
-        s.append(exported).append(":\n");
-        s.append(hidden).append(":\n");
-    }
-
-    /** The exported functions (there is no upstream header: these are the signatures libkrun declares). */
-    static String cSource(BundleRequest req, KernelPayload payload, long[] teeSizes) {
-        StringBuilder c = new StringBuilder();
-        c.append("/* Generated by krunpack (docs/bundle.md): the libkrunfw ABI. */\n");
-        c.append("#include <stddef.h>\n\n");
-        c.append("extern char krunpack_kernel[] __attribute__((visibility(\"hidden\")));\n");
-        if (req.tee()) {
-            c.append("extern char krunpack_qboot[] __attribute__((visibility(\"hidden\")));\n");
-            c.append("extern char krunpack_initrd[] __attribute__((visibility(\"hidden\")));\n");
-        }
-        c.append("\nchar *krunfw_get_kernel(size_t *load_addr, size_t *entry_addr, size_t *size)\n{\n");
-        c.append(String.format(Locale.ROOT, "\t*load_addr = 0x%xUL;\n", payload.loadAddr()));
-        c.append(String.format(Locale.ROOT, "\t*entry_addr = 0x%xUL;\n", payload.entryAddr()));
-        c.append(String.format(Locale.ROOT, "\t*size = 0x%xUL;\n", payload.size()));
-        c.append("\treturn krunpack_kernel;\n}\n\n");
-        if (req.tee()) {
-            getter(c, "krunfw_get_qboot", "krunpack_qboot", teeSizes[0]);
-            getter(c, "krunfw_get_initrd", "krunpack_initrd", teeSizes[1]);
-        }
-        c.append("int krunfw_get_version(void)\n{\n\treturn ").append(req.abi()).append(";\n}\n");
-        return c.toString();
-    }
-
-    private static void getter(StringBuilder c, String fn, String array, long size) {
-        c.append("char *").append(fn).append("(size_t *size)\n{\n");
-        c.append(String.format(Locale.ROOT, "\t*size = 0x%xUL;\n", size));
-        c.append("\treturn ").append(array).append(";\n}\n\n");
-    }
-
-    /** The compiler for a target: the host's own gcc, or a cross gcc. */
-    record Toolchain(Path gcc) {
-        static Toolchain forArch(Arch arch) {
-            if (arch == hostArch()) {
-                return new Toolchain(Tools.require("gcc", "gcc", "gcc"));
+    /** A whole file (qboot, initrd) of the size it had when validated. */
+    private record FileContent(Path file, long size) implements SharedObjectWriter.Content {
+        @Override
+        public void writeTo(SharedObjectWriter.Sink sink) throws IOException {
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                sink.copy(in, 0, size);
             }
-            String cross = arch.rpmName() + "-linux-gnu-gcc";
-            return new Toolchain(Tools.require(cross, "gcc-" + arch.rpmName().replace('_', '-') + "-linux-gnu",
-                    "gcc-" + arch.rpmName() + "-linux-gnu"));
         }
+    }
+
+    /**
+     * The library's SHA-512, from coreutils' {@code sha512sum} when it runs, else computed here.
+     * Measured on a 15 MB library: about 0.05 s of CPU for the tool against 0.15-0.25 s for
+     * {@code MessageDigest} in a JVM that has just started (the digest runs interpreted until the
+     * JIT compiles it), which is most of what a bundle costs (docs/benchmarks.md, "Bundle").
+     */
+    static String sha512(Path lib) {
+        try {
+            Process p = new ProcessBuilder("sha512sum", "-b", lib.toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (p.waitFor() == 0 && out.length > 128 && out[128] == ' ' && isLowerHex(out, 128)) {
+                return new String(out, 0, 128, java.nio.charset.StandardCharsets.US_ASCII);
+            }
+        } catch (IOException e) {
+            // no sha512sum: compute it here
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Digests.sha512(lib);
+    }
+
+    private static boolean isLowerHex(byte[] b, int n) {
+        for (int i = 0; i < n; i++) {
+            if (!(b[i] >= '0' && b[i] <= '9' || b[i] >= 'a' && b[i] <= 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The architecture this JVM runs on, or null when it is none of ours. */

@@ -79,10 +79,12 @@ class VerifyLibFuzzTest {
                 .orElseThrow();
         r.add(new Region("dynamic section", dyn.offset(), dyn.filesz()));
         r.add(new Region("section headers", elf.header().shoff(), 64L * elf.header().shnum()));
-        for (String s : List.of(".dynsym", ".gnu.hash", ".rela.dyn", ".dynstr", ".gnu.version", ".gnu.version_d")) {
+        for (String s : List.of(".dynsym", ".hash", ".gnu.hash", ".rela.dyn", ".dynstr", ".gnu.version",
+                ".gnu.version_d")) {
             elf.section(s).filter(h -> h.size() > 0).map(SectionHeader.class::cast)
                     .ifPresent(h -> r.add(new Region(s, h.offset(), h.size())));
         }
+        assertThat(r).as("the library has dynamic tables to mutate").hasSizeGreaterThan(4);
         return r;
     }
 

@@ -1,10 +1,14 @@
 package org.krunpack.cli;
 
 import org.krunpack.core.ExitCode;
+import org.krunpack.core.Sandbox;
+import org.krunpack.core.Sandbox;
 import org.krunpack.review.BundleContractCheck;
 import org.krunpack.review.Review;
 import org.krunpack.review.ReviewReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
@@ -20,12 +24,19 @@ public final class ReviewCommand extends BaseCommand {
             description = "Spec files, SRPMs, binary RPMs or directories holding them.")
     List<Path> paths;
 
-    /** The bundle-contract check: verify-lib's ELF checks and dlopen calls on the packaged library. */
-    static BundleContractCheck bundleContract = BundleContractCheck.verifyLib();
+    @Option(names = "--trust-inputs",
+            description = "Without a sandbox on this host, run the reviewed inputs' code anyway (rpmspec and rpmlint"
+                    + " on specs and packages, make -n on the upstream Makefile, the dlopen of a packaged library), as"
+                    + " separate unsandboxed processes. Without this option those checks are not evaluated.")
+    boolean trustInputs;
 
     @Override
     public Integer call() {
-        ReviewReport report = Review.run(paths, Review.Options.defaults(bundleContract));
+        Sandbox sandbox = Sandbox.forInputs(trustInputs);
+        if (!sandbox.isolated()) {
+            log().println("krunpack review: " + sandbox.whyNot());
+        }
+        ReviewReport report = Review.run(paths, Review.Options.defaults(BundleContractCheck.verifyLib(sandbox), sandbox));
         if (json()) {
             return report(report);
         }

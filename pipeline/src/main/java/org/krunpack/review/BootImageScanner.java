@@ -1,11 +1,14 @@
 package org.krunpack.review;
 
+import org.krunpack.core.KrunpackException;
+import org.krunpack.elf.Elf;
+import org.krunpack.elf.ElfFile;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Looks for what a boot loader accepts in a file's first bytes: an x86 bzImage setup header, a
@@ -52,13 +55,23 @@ public final class BootImageScanner {
                 break;
             }
         }
-        if (MiniElf.isElf(head)) {
-            Optional<MiniElf> elf = MiniElf.parse(whole);
-            if (elf.isPresent() && elf.get().type == MiniElf.ET_EXEC) {
-                long entry = elf.get().entry;
-                boolean kernelEntry = Long.compareUnsigned(entry, 0xffffffff80000000L) >= 0 || entry == 0x1000000L;
-                boolean kernelSections = elf.get().section("__ksymtab").isPresent()
-                        || elf.get().section(".head.text").isPresent();
+        if (ElfFile.hasElfMagic(head) && head.length >= 52) {
+            // e_type and e_entry from the header itself (any class and byte order); section names
+            // through krunpack's ELF reader when it is an ELF64 little-endian file.
+            boolean is64 = head[4] == 2;
+            ByteBuffer h = ByteBuffer.wrap(head).order(head[5] == 2 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+            int type = h.getShort(16) & 0xffff;
+            long entry = is64 && head.length >= 32 ? h.getLong(24) : Integer.toUnsignedLong(h.getInt(24));
+            if (type == Elf.ET_EXEC) {
+                boolean kernelEntry = Long.compareUnsigned(entry, 0xffffffff80000000L) >= 0 || entry == 0x1000000L
+                        || (!is64 && Long.compareUnsigned(entry, 0xc0000000L) >= 0);
+                boolean kernelSections = false;
+                try {
+                    ElfFile elf = ElfFile.parse("payload file", whole);
+                    kernelSections = elf.section("__ksymtab").isPresent() || elf.section(".head.text").isPresent();
+                } catch (KrunpackException e) {
+                    // not ELF64 little-endian, or malformed: the header fields above still count
+                }
                 if (kernelEntry || kernelSections) {
                     found.add("ELF kernel image (ET_EXEC, entry 0x" + Long.toHexString(entry)
                             + (kernelSections ? ", kernel sections" : "") + ")");

@@ -62,8 +62,16 @@ public final class Licenses {
         return exceptions;
     }
 
-    /** The outcome of checking one expression: problems (empty = fine) and the identifiers seen. */
-    public record Result(List<String> problems, List<String> identifiers) {
+    /**
+     * The outcome of checking one expression: problems (empty = fine), every identifier seen (also
+     * those not allowed: a syntax error is the only thing that stops the walk), and the legacy
+     * {@code LicenseRef-Callaway-*} names Fedora keeps for packages not yet converted to SPDX.
+     */
+    public record Result(List<String> problems, List<String> identifiers, List<String> legacy) {
+        public Result(List<String> problems, List<String> identifiers) {
+            this(problems, identifiers, List.of());
+        }
+
         public boolean ok() {
             return problems.isEmpty();
         }
@@ -88,12 +96,15 @@ public final class Licenses {
             problems.add("License is empty");
             return new Result(problems, ids);
         }
-        Parser p = new Parser(tokens, problems, ids);
+        List<String> policy = new ArrayList<>();
+        List<String> legacy = new ArrayList<>();
+        Parser p = new Parser(tokens, problems, ids, policy, legacy);
         p.expr();
         if (problems.isEmpty() && p.i < tokens.size()) {
             problems.add(unexpected(tokens.get(p.i)));
         }
-        return new Result(problems, ids);
+        problems.addAll(policy);
+        return new Result(problems, ids, legacy);
     }
 
     private static String unexpected(String tok) {
@@ -110,12 +121,16 @@ public final class Licenses {
         final List<String> t;
         final List<String> problems;
         final List<String> ids;
+        final List<String> policy;
+        final List<String> legacy;
         int i;
 
-        Parser(List<String> t, List<String> problems, List<String> ids) {
+        Parser(List<String> t, List<String> problems, List<String> ids, List<String> policy, List<String> legacy) {
             this.t = t;
             this.problems = problems;
             this.ids = ids;
+            this.policy = policy;
+            this.legacy = legacy;
         }
 
         String peek() {
@@ -163,8 +178,10 @@ public final class Licenses {
             }
             i++;
             ids.add(tok);
-            if (!licenses.contains(tok)) {
-                problems.add("'" + tok + "' is not on Fedora's allowed licence list"
+            if (tok.startsWith("LicenseRef-Callaway-")) {
+                legacy.add(tok);
+            } else if (!licenses.contains(tok)) {
+                policy.add("'" + tok + "' is not on Fedora's allowed licence list"
                         + (tok.contains(" ") || !tok.matches("[A-Za-z0-9.+-]+") ? "" : " (as shipped in krunpack)"));
             }
             if ("WITH".equals(peek())) {
@@ -177,7 +194,7 @@ public final class Licenses {
                 i++;
                 ids.add(ex);
                 if (!exceptions.contains(ex)) {
-                    problems.add("'" + ex + "' is not on Fedora's allowed licence-exception list");
+                    policy.add("'" + ex + "' is not on Fedora's allowed licence-exception list");
                 }
             }
         }

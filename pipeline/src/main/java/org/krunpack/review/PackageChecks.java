@@ -1,5 +1,9 @@
 package org.krunpack.review;
 
+import org.krunpack.core.KrunpackException;
+import org.krunpack.elf.Elf;
+import org.krunpack.elf.ElfFile;
+import org.krunpack.elf.ElfSymbol;
 import org.krunpack.rpm.RpmDependency;
 import org.krunpack.rpm.RpmFileEntry;
 import org.krunpack.rpm.RpmPackage;
@@ -32,9 +36,9 @@ final class PackageChecks {
     private final BundleContractCheck bundle;
     private final List<Finding> out = new ArrayList<>();
 
-    PackageChecks(RpmPackage pkg, Licenses licenses, BundleContractCheck bundle) {
+    PackageChecks(RpmPackage pkg, String subject, Licenses licenses, BundleContractCheck bundle) {
         this.pkg = pkg;
-        this.subject = pkg.file().getFileName().toString();
+        this.subject = subject;
         this.licenses = licenses;
         this.bundle = bundle;
     }
@@ -70,7 +74,7 @@ final class PackageChecks {
         for (Map.Entry<String, byte[]> e : heads.entrySet()) {
             byte[] h = e.getValue();
             String name = e.getKey();
-            if (MiniElf.isElf(h)) {
+            if (ElfFile.hasElfMagic(h)) {
                 bad.add(name + " -> ELF object");
             } else if (h.length >= 8 && new String(h, 0, 8, java.nio.charset.StandardCharsets.ISO_8859_1).equals("!<arch>\n")) {
                 bad.add(name + " -> static archive");
@@ -152,13 +156,21 @@ final class PackageChecks {
             out.add(Finding.na(Rule.REQUIRES_DLOPEN, subject, "neither libkrun nor crun-krun"));
             return;
         }
-        Optional<RpmDependency> r = pkg.requires().stream()
-                .filter(d -> d.name().equals(need) || d.name().startsWith(need + "(")
-                        || (need.equals("libkrunfw") && d.name().startsWith("libkrunfw")))
+        List<RpmDependency> r = pkg.requires().stream()
+                .filter(d -> d.name().equals(need) || d.name().startsWith(need + "(")).toList();
+        Optional<RpmDependency> isa = r.stream().filter(d -> d.name().matches(Pattern.quote(need) + "\\([a-z0-9_-]+\\)"))
                 .findFirst();
-        out.add(r.isPresent() ? Finding.pass(Rule.REQUIRES_DLOPEN, subject, "requires " + need, List.of("Requires: " + r.get()))
-                : Finding.fail(Rule.REQUIRES_DLOPEN, subject, pkg.name() + " dlopens " + need + " but does not require it",
-                List.of()));
+        if (isa.isPresent()) {
+            out.add(Finding.pass(Rule.REQUIRES_DLOPEN, subject, "requires " + isa.get().name(),
+                    List.of("Requires: " + isa.get())));
+        } else if (!r.isEmpty()) {
+            out.add(Finding.fail(Rule.REQUIRES_DLOPEN, subject, pkg.name() + " requires " + need + " without its"
+                    + " architecture (%{?_isa})", List.of("Requires: " + r.get(0) + " -> a " + need + " of another"
+                    + " architecture satisfies it, and dlopen fails")));
+        } else {
+            out.add(Finding.fail(Rule.REQUIRES_DLOPEN, subject, pkg.name() + " dlopens " + need + " but does not require"
+                    + " it", List.of("no Requires: " + need + "(<arch>) among " + pkg.requires().size() + " requirements")));
+        }
     }
 
     private void exemption(List<RpmFileEntry> files) {
@@ -208,20 +220,24 @@ final class PackageChecks {
         List<String> soBad = new ArrayList<>();
         List<String> soGood = new ArrayList<>();
         for (Content c : libs) {
-            Optional<MiniElf> elf = MiniElf.parse(c.whole());
-            if (elf.isEmpty()) {
-                soBad.add(c.path() + " -> not an ELF file");
-            } else if (elf.get().type != MiniElf.ET_DYN) {
-                soBad.add(c.path() + " -> ELF type " + elf.get().type + ", not ET_DYN (shared object)");
-            } else if (elf.get().soname.isEmpty()) {
+            ElfFile elf;
+            try {
+                elf = ElfFile.parse(c.path(), c.whole());
+            } catch (KrunpackException e) {
+                soBad.add(c.path() + " -> " + e.getMessage());
+                continue;
+            }
+            if (elf.header().type() != Elf.ET_DYN) {
+                soBad.add(c.path() + " -> ELF type " + Elf.typeName(elf.header().type()) + ", not ET_DYN (shared object)");
+            } else if (elf.soname() == null) {
                 soBad.add(c.path() + " -> shared object without SONAME");
             } else {
-                String so = elf.get().soname.get();
+                String so = elf.soname();
                 String file = c.path().substring(c.path().lastIndexOf('/') + 1);
                 if (!SONAME.matcher(so).matches() || !file.startsWith(so)) {
                     soBad.add(c.path() + " -> SONAME " + so + " does not match libkrunfw[-variant].so.<ABI> and the file name");
-                } else if (!elf.get().dynamicStringsContain(c.whole(), "krunfw_get_kernel")) {
-                    soBad.add(c.path() + " -> exports no krunfw_get_kernel: it does not hold a kernel bundle");
+                } else if (elf.exportedSymbol("krunfw_get_kernel").filter(ElfSymbol::isFunction).isEmpty()) {
+                    soBad.add(c.path() + " -> exports no function krunfw_get_kernel: it does not hold a kernel bundle");
                 } else {
                     soGood.add(c.path() + " -> ET_DYN, SONAME " + so + ", exports krunfw_get_kernel");
                 }
@@ -234,6 +250,7 @@ final class PackageChecks {
             return;
         }
         List<String> problems = new ArrayList<>();
+        List<String> open = new ArrayList<>();
         for (Content c : libs) {
             try {
                 // keep the packaged file name: verify-lib checks it against the SONAME
@@ -241,9 +258,11 @@ final class PackageChecks {
                 Path tmp = dir.resolve(c.path().substring(c.path().lastIndexOf('/') + 1));
                 try {
                     Files.write(tmp, c.whole());
-                    for (BundleContractCheck.Problem p : bundle.check(tmp)) {
+                    BundleContractCheck.Outcome o = bundle.check(tmp);
+                    for (BundleContractCheck.Problem p : o.problems()) {
                         problems.add(c.path() + " -> " + p.what() + (p.evidence().isEmpty() ? "" : " (" + p.evidence() + ")"));
                     }
+                    o.notEvaluated().forEach(w -> open.add(c.path() + " -> " + w));
                 } finally {
                     Files.deleteIfExists(tmp);
                     Files.deleteIfExists(dir);
@@ -252,14 +271,20 @@ final class PackageChecks {
                 throw new UncheckedIOException(e);
             }
         }
-        out.add(problems.isEmpty() ? Finding.pass(Rule.BUNDLE_CONTRACT, subject, "bundle contract holds",
-                libs.stream().map(Content::path).toList())
-                : Finding.fail(Rule.BUNDLE_CONTRACT, subject, "bundle contract broken", problems));
+        if (!problems.isEmpty()) {
+            out.add(Finding.fail(Rule.BUNDLE_CONTRACT, subject, "bundle contract broken", problems));
+        } else if (!open.isEmpty()) {
+            out.add(new Finding(Rule.BUNDLE_CONTRACT, subject, Verdict.NOT_EVALUATED,
+                    "the static checks pass; the dlopen calls were not made", open));
+        } else {
+            out.add(Finding.pass(Rule.BUNDLE_CONTRACT, subject, "bundle contract holds",
+                    libs.stream().map(Content::path).toList()));
+        }
     }
 
     private static Content read(String path, long size, InputStream in) throws IOException {
         byte[] head = in.readNBytes(BootImageScanner.HEAD);
-        if (MiniElf.isElf(head) && size > head.length) {
+        if (ElfFile.hasElfMagic(head) && size > head.length) {
             byte[] rest = in.readAllBytes();
             byte[] whole = new byte[head.length + rest.length];
             System.arraycopy(head, 0, whole, 0, head.length);

@@ -3,12 +3,15 @@ package org.krunpack.review;
 import org.krunpack.core.AtomicFiles;
 import org.krunpack.core.KrunpackException;
 import org.krunpack.core.Problems;
-import org.krunpack.core.Tools;
+import org.krunpack.core.Sandbox;
+import org.krunpack.rpm.RpmDigests;
+import org.krunpack.rpm.RpmFormatException;
 import org.krunpack.rpm.RpmPackage;
 import org.krunpack.rpm.RpmPayload;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,27 +21,55 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
  * {@code krunpack review}: a Fedora package review of spec files, SRPMs and binary RPMs, with the
- * one-kernel exemption checked on libkrunfw's packages.
+ * one-kernel exemption checked on libkrunfw's packages. Everything that runs code from an input
+ * (rpmspec and rpmlint on specs and packages, make -n on the upstream Makefile, the dlopen of a
+ * packaged library) runs in the {@link Sandbox}; without one those checks are not evaluated unless
+ * the inputs are trusted.
  */
 public final class Review {
+    private static final long MAX_EMBEDDED_SOURCE = 512L << 20;
+
     /**
      * What review runs with.
      *
      * @param rpmlint the rpmlint to run (or one without executable: reported as not evaluated)
-     * @param bundle the bundle-contract check (verify-lib), or null: reported as not evaluated
+     * @param bundle  the bundle-contract check (verify-lib), or null: reported as not evaluated
      * @param rpmspec run rpmspec when it is on the PATH
+     * @param sandbox where code from the inputs runs (see {@link Sandbox#forInputs(boolean)})
      */
-    public record Options(Rpmlint rpmlint, BundleContractCheck bundle, boolean rpmspec) {
+    public record Options(Rpmlint rpmlint, BundleContractCheck bundle, boolean rpmspec, Sandbox sandbox) {
+        public Options(Rpmlint rpmlint, BundleContractCheck bundle, boolean rpmspec) {
+            this(rpmlint, bundle, rpmspec, Sandbox.forInputs(false));
+        }
+
         public static Options defaults(BundleContractCheck bundle) {
-            return new Options(Rpmlint.fromPath(), bundle, true);
+            return defaults(bundle, Sandbox.forInputs(false));
+        }
+
+        public static Options defaults(BundleContractCheck bundle, Sandbox sandbox) {
+            return new Options(Rpmlint.fromPath(), bundle, true, sandbox);
         }
     }
 
-    private Review() {
+    private final Options options;
+    private final Licenses licenses = Licenses.fedora();
+    private final RpmSpecTool rpmspec;
+    private final Path work;
+    private final Path config;
+    private final List<Finding> findings = new ArrayList<>();
+    private final List<String> reviewed = new ArrayList<>();
+
+    private Review(Options options, Path work) {
+        this.options = options;
+        this.rpmspec = options.rpmspec() ? RpmSpecTool.fromPath(options.sandbox())
+                : new RpmSpecTool(Optional.empty(), options.sandbox());
+        this.work = work;
+        this.config = Rpmlint.writeConfig(work, licenses);
     }
 
     /** Reviews every spec, SRPM and RPM named (directories are searched). */
@@ -66,12 +97,21 @@ public final class Review {
             problems.add(String.join(" ", paths.stream().map(Path::toString).toList()),
                     "no *.spec or *.rpm files found");
         }
+        Map<Path, RpmPackage> packages = new LinkedHashMap<>();
+        Map<Path, String> unreadable = new LinkedHashMap<>();
+        for (Path r : rpms) {
+            try {
+                packages.put(r, RpmPackage.read(r));
+            } catch (RpmFormatException e) {
+                if (e.getMessage().contains("not an RPM")) {
+                    problems.add(r.toString(), e.getMessage());
+                } else {
+                    unreadable.put(r, e.getMessage());
+                }
+            }
+        }
         problems.throwIfAny();
 
-        Licenses licenses = Licenses.fedora();
-        RpmSpecTool rpmspec = options.rpmspec() ? RpmSpecTool.fromPath() : new RpmSpecTool(Optional.empty());
-        List<Finding> findings = new ArrayList<>();
-        List<String> reviewed = new ArrayList<>();
         Path work;
         try {
             work = Files.createTempDirectory("krunpack-review-");
@@ -79,42 +119,19 @@ public final class Review {
             throw new UncheckedIOException(e);
         }
         try {
-            Path config = Rpmlint.writeConfig(work, licenses);
-            Map<Path, RpmPackage> packages = new LinkedHashMap<>();
-            for (Path r : rpms) {
-                packages.put(r, RpmPackage.read(r));
-            }
-            Map<Path, String> lintPrefixes = new LinkedHashMap<>();
-            specs.forEach(s -> lintPrefixes.put(s, s.getFileName().toString()));
-            packages.forEach((r, p) -> lintPrefixes.put(r, p.name() + "." + (p.source() ? "src" : p.arch())));
-            Map<Path, Rpmlint.Run> lint = options.rpmlint().runAll(config, lintPrefixes);
+            Review review = new Review(options, work);
             Set<String> specNames = new HashSet<>();
             for (Path s : specs) {
                 specNames.add(s.getFileName().toString());
-                reviewed.add(s.toString());
-                findings.addAll(reviewSpec(s, s.getFileName().toString(), licenses, rpmspec));
-                findings.add(lintFinding(lint.get(s), s.getFileName().toString()));
-                findings.add(lintWarnings(lint.get(s), s.getFileName().toString()));
+                review.spec(s, s.toString(), name -> sourceNextTo(s, name));
             }
             for (Path r : rpms) {
-                RpmPackage pkg = packages.get(r);
-                String subject = r.getFileName().toString();
-                reviewed.add(r.toString());
-                findings.addAll(new PackageChecks(pkg, licenses, options.bundle()).run());
-                findings.add(lintFinding(lint.get(r), subject));
-                findings.add(lintWarnings(lint.get(r), subject));
-                if (pkg.source()) {
-                    Optional<Path> embedded = extractSpec(pkg, work);
-                    if (embedded.isPresent() && !specNames.contains(embedded.get().getFileName().toString())) {
-                        findings.addAll(reviewSpec(embedded.get(), subject + ":" + embedded.get().getFileName(),
-                                licenses, rpmspec));
-                    }
-                }
+                review.rpm(r, packages.get(r), unreadable.get(r), specNames);
             }
+            return new ReviewReport(review.reviewed, review.findings);
         } finally {
             AtomicFiles.deleteTree(work);
         }
-        return new ReviewReport(reviewed, findings);
     }
 
     private static void classify(Path f, List<Path> specs, List<Path> rpms, Problems problems) {
@@ -128,24 +145,105 @@ public final class Review {
         }
     }
 
-    private static List<Finding> reviewSpec(Path s, String subject, Licenses licenses, RpmSpecTool rpmspec) {
-        SpecFile spec = SpecFile.read(s);
-        List<Finding> out = new ArrayList<>();
-        Optional<String> license = Optional.empty();
-        if (!rpmspec.available()) {
-            out.add(Finding.notEvaluated(Rule.SPEC_PARSES, subject, "rpmspec is not on the PATH (install rpm-build)"));
-        } else {
-            Tools.Result r = rpmspec.parse(s);
-            if (r.ok()) {
-                out.add(Finding.pass(Rule.SPEC_PARSES, subject, "rpmspec -P parses it", List.of()));
-                license = rpmspec.license(s);
-            } else {
-                out.add(Finding.fail(Rule.SPEC_PARSES, subject, "rpmspec -P failed",
-                        List.of(r.stderr().strip().split("\n"))));
+    /** A source file next to a spec (dist-git layout). */
+    private static Optional<Path> sourceNextTo(Path spec, String name) {
+        Path dir = spec.toAbsolutePath().getParent();
+        Path f = dir == null ? null : dir.resolve(name);
+        return f != null && Files.isRegularFile(f) ? Optional.of(f) : Optional.empty();
+    }
+
+    private void rpm(Path file, RpmPackage pkg, String unreadable, Set<String> specNames) {
+        String subject = file.toString();
+        reviewed.add(subject);
+        if (pkg == null) {
+            findings.add(Finding.fail(Rule.PACKAGE_INTEGRITY, subject, "package is corrupt: it cannot be read; no other"
+                    + " check was run on it", List.of(unreadable)));
+            return;
+        }
+        RpmDigests.Result digests = RpmDigests.verify(pkg);
+        if (!digests.ok()) {
+            String which = digests.checks().isEmpty() ? "it carries no digest to verify"
+                    : String.join(", ", digests.bad().stream().map(RpmDigests.Check::name).toList()) + " BAD";
+            findings.add(Finding.fail(Rule.PACKAGE_INTEGRITY, subject, "package is corrupt: " + which + "; no other"
+                    + " check was run on it", digests.checks().stream().map(RpmDigests.Check::describe).toList()));
+            return;
+        }
+        findings.add(Finding.pass(Rule.PACKAGE_INTEGRITY, subject, "every digest matches (as rpm -K checks them;"
+                + " signatures are not checked)", digests.checks().stream().map(RpmDigests.Check::describe).toList()));
+        findings.addAll(new PackageChecks(pkg, subject, licenses, options.bundle()).run());
+        lint(file, subject);
+        if (pkg.source()) {
+            Optional<Path> embedded = extractSpec(pkg);
+            if (embedded.isPresent() && !specNames.contains(embedded.get().getFileName().toString())) {
+                spec(embedded.get(), subject + ":" + embedded.get().getFileName(), name -> extractSource(pkg, name));
             }
         }
-        out.addAll(new SpecChecks(spec, subject, licenses, license).run());
-        return out;
+    }
+
+    private void lint(Path file, String subject) {
+        Rpmlint.Run run = options.rpmlint().run(config, file, options.sandbox());
+        findings.add(lintFinding(run, subject));
+        findings.add(lintWarnings(run, subject));
+    }
+
+    private void spec(Path path, String subject, Function<String, Optional<Path>> sources) {
+        reviewed.add(subject);
+        SpecFile spec = SpecFile.read(path, subject);
+        Optional<String> license = Optional.empty();
+        Optional<SpecFile> expanded = Optional.empty();
+        Optional<String> why = rpmspec.unavailable();
+        if (why.isPresent()) {
+            findings.add(Finding.notEvaluated(Rule.SPEC_PARSES, subject, why.get()));
+        } else {
+            Sandbox.Result r = rpmspec.parse(path);
+            if (r.ok()) {
+                // what rpmspec said while it parsed (a %(...) that tried to write outside shows here)
+                List<String> said = r.stderr().isBlank() ? List.of() : List.of(r.stderr().strip().split("\n"));
+                findings.add(Finding.pass(Rule.SPEC_PARSES, subject, "rpmspec -P parses it ("
+                        + (r.sandboxed() ? "in the sandbox" : "unsandboxed, --trust-inputs") + ")", said));
+                expanded = Optional.of(SpecFile.parse(path, subject + " (expanded)",
+                        r.stdout().getBytes(StandardCharsets.UTF_8)));
+                license = rpmspec.license(path);
+            } else {
+                Set<String> missing = RpmSpecTool.missingFedoraMacros(spec);
+                List<String> err = r.stderr().isBlank() ? List.of(r.describe()) : List.of(r.stderr().strip().split("\n"));
+                if (!missing.isEmpty() && !r.timedOut()) {
+                    findings.add(new Finding(Rule.SPEC_PARSES, subject, Verdict.NOT_EVALUATED, "uses macros of Fedora's"
+                            + " macro packages that this host's rpm does not define (" + String.join(", ",
+                            missing.stream().map(m -> "%" + m).toList()) + "): rpmspec -P on Fedora would expand them",
+                            err));
+                } else {
+                    findings.add(Finding.fail(Rule.SPEC_PARSES, subject, "rpmspec -P failed (" + r.describe() + ")", err));
+                }
+            }
+        }
+        SpecChecks.Context ctx = context(spec, expanded, license, sources);
+        findings.addAll(new SpecChecks(spec, subject, licenses, ctx).run());
+        lint(path, subject);
+    }
+
+    private SpecChecks.Context context(SpecFile spec, Optional<SpecFile> expanded, Optional<String> license,
+                                       Function<String, Optional<Path>> sources) {
+        SpecFile s = expanded.orElse(spec);
+        Optional<SpecFile.Tag> source0 = s.sourcesAndPatches().stream()
+                .filter(t -> t.name().equals("source0") || t.name().equals("source")).findFirst();
+        if (source0.isEmpty()) {
+            return new SpecChecks.Context(license, expanded, Optional.empty(), "the spec has no Source0",
+                    options.sandbox());
+        }
+        String value = expanded.isPresent() ? source0.get().value() : spec.expand(source0.get().value());
+        String name = SpecChecks.basename(value);
+        if (name.contains("%") || !name.matches(".*\\.(tar(\\.(gz|xz|bz2|zst))?|tgz|tbz2)$")) {
+            return new SpecChecks.Context(license, expanded, Optional.empty(), "Source0 (" + name + ") is not a"
+                    + " tarball krunpack can read", options.sandbox());
+        }
+        Optional<Path> tarball = sources.apply(name);
+        if (tarball.isEmpty()) {
+            return new SpecChecks.Context(license, expanded, Optional.empty(), "Source0 " + name + " is not at hand"
+                    + " (put it next to the spec, or review the SRPM)", options.sandbox());
+        }
+        return new SpecChecks.Context(license, expanded, Optional.of(UpstreamSource.of(tarball.get())), "",
+                options.sandbox());
     }
 
     static Finding lintFinding(Rpmlint.Run run, String subject) {
@@ -153,8 +251,9 @@ public final class Review {
             return Finding.notEvaluated(Rule.RPMLINT, subject, run.why());
         }
         List<String> errors = run.messages().stream().filter(m -> m.severity().equals("E")).map(Rpmlint.Message::text).toList();
-        return errors.isEmpty() ? Finding.pass(Rule.RPMLINT, subject, "no rpmlint errors ("
-                + run.messages().size() + " warnings)", List.of())
+        long warnings = run.messages().stream().filter(m -> m.severity().equals("W")).count();
+        return errors.isEmpty() ? Finding.pass(Rule.RPMLINT, subject, "no rpmlint errors (" + warnings + " warnings)",
+                List.of())
                 : Finding.fail(Rule.RPMLINT, subject, errors.size() + " rpmlint errors", errors);
     }
 
@@ -167,15 +266,32 @@ public final class Review {
                 : new Finding(Rule.RPMLINT_WARNINGS, subject, Verdict.MANUAL, w.size() + " rpmlint warnings to explain", w);
     }
 
-    private static Optional<Path> extractSpec(RpmPackage pkg, Path work) {
-        Path dir = work.resolve("srpm-" + pkg.file().getFileName());
+    private Optional<Path> extractSpec(RpmPackage pkg) {
+        Path dir = work.resolve("srpm-" + reviewed.size() + "-" + pkg.file().getFileName());
         List<Path> found = new ArrayList<>();
         RpmPayload.forEach(pkg, (path, mode, size, in) -> {
             String name = path.substring(path.lastIndexOf('/') + 1);
-            if (name.endsWith(".spec") && path.replaceFirst("^/", "").indexOf('/') < 0 && name.matches("[A-Za-z0-9._+-]+")) {
+            if (name.endsWith(".spec") && path.replaceFirst("^/", "").indexOf('/') < 0 && name.matches("[A-Za-z0-9._+-]+")
+                    && size <= 4L << 20) {
                 Files.createDirectories(dir);
                 Path target = dir.resolve(name);
-                Files.write(target, in.readAllBytes());
+                Files.write(target, in.readNBytes((int) size));
+                found.add(target);
+            }
+        });
+        return found.stream().findFirst();
+    }
+
+    /** A source file of the SRPM, written into the work directory. */
+    private Optional<Path> extractSource(RpmPackage pkg, String wanted) {
+        Path dir = work.resolve("sources-" + reviewed.size());
+        List<Path> found = new ArrayList<>();
+        RpmPayload.forEach(pkg, (path, mode, size, in) -> {
+            String name = path.replaceFirst("^/", "");
+            if (found.isEmpty() && name.equals(wanted) && size <= MAX_EMBEDDED_SOURCE) {
+                Files.createDirectories(dir);
+                Path target = dir.resolve(name);
+                Files.copy(in, target);
                 found.add(target);
             }
         });

@@ -97,7 +97,8 @@ public final class ReviewReport implements StepResult {
         StringBuilder sb = new StringBuilder();
         if (!failed.isEmpty()) {
             sb.append("The one-kernel exemption does NOT hold for what was reviewed: ");
-            sb.append(failed.stream().map(f -> f.check().description() + " [" + f.id() + ", " + f.subject() + "]")
+            // what was found (the finding's text), never the requirement restated as if it were met
+            sb.append(failed.stream().map(f -> f.text() + " [" + f.id() + ", " + f.subject() + "]")
                     .distinct().collect(Collectors.joining("; ")));
             sb.append(". Fix these before asking the kernel team to accept libkrunfw as not being a second kernel"
                     + " package.");

@@ -1,11 +1,14 @@
 package org.krunpack.review;
 
+import org.krunpack.core.AtomicFiles;
+import org.krunpack.core.Sandbox;
 import org.krunpack.core.Tools;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -107,47 +110,49 @@ public final class Rpmlint {
         return sb.toString();
     }
 
-    /** Runs rpmlint on one spec, SRPM or RPM with the generated config. */
-    public Run run(Path config, Path file) {
-        return runAll(config, Map.of(file, file.getFileName().toString())).get(file);
-    }
-
     /**
-     * Runs rpmlint once on several files and splits its messages by the name rpmlint prints for
-     * each: the spec's file name, or "name.arch" ("name.src" for an SRPM).
-     *
-     * @param files each file with the prefix rpmlint uses for it
+     * Runs rpmlint on one spec, SRPM or RPM with the generated config, in {@code sandbox} (rpmlint
+     * parses specs with rpm, which runs their {@code %(...)}). One run per file: rpmlint then sees
+     * one package at a time, and every message belongs to that file.
      */
-    public Map<Path, Run> runAll(Path config, Map<Path, String> files) {
-        Map<Path, Run> out = new java.util.LinkedHashMap<>();
+    public Run run(Path config, Path file, Sandbox sandbox) {
         if (executable.isEmpty()) {
-            files.keySet().forEach(f -> out.put(f, new Run(false, "rpmlint is not on the PATH (Fedora: dnf install"
-                    + " rpmlint; Debian: apt-get install rpmlint)", List.of())));
-            return out;
+            return new Run(false, "rpmlint is not on the PATH (Fedora: dnf install rpmlint; Debian: apt-get install"
+                    + " rpmlint)", List.of());
         }
-        List<String> cmd = new ArrayList<>(List.of(executable.get().toString(), "-c", config.toString()));
-        files.keySet().forEach(f -> cmd.add(f.toString()));
-        Tools.Result r = Tools.run(cmd, null, autospecEnvironment(config.getParent()));
-        if (!r.stdout().contains("checked;")) {
-            String why = "rpmlint exited " + r.exitCode() + " without a report" + Tools.tail(": ", r.stderr(), 5);
-            files.keySet().forEach(f -> out.put(f, new Run(false, why, List.of())));
-            return out;
+        if (!sandbox.canRun()) {
+            return new Run(false, "rpmlint was not run: " + sandbox.whyNot(), List.of());
         }
-        Map<String, Path> byPrefix = new java.util.HashMap<>();
-        files.forEach((f, prefix) -> byPrefix.put(prefix, f));
-        Map<Path, List<Message>> messages = new java.util.LinkedHashMap<>();
-        files.keySet().forEach(f -> messages.put(f, new ArrayList<>()));
-        Path first = files.keySet().iterator().next();
-        for (String line : r.stdout().split("\n")) {
-            Matcher m = LINE.matcher(line.strip());
-            if (m.matches()) {
-                String prefix = m.group(1).replaceFirst(":\\d+$", "");
-                Path f = byPrefix.getOrDefault(prefix, first);
-                messages.get(f).add(new Message(m.group(2), m.group(3), (m.group(1) + ": " + m.group(3) + m.group(4)).strip()));
+        Path scratch;
+        try {
+            scratch = Files.createTempDirectory("krunpack-rpmlint-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            Path cfg = Files.copy(config, scratch.resolve(config.getFileName()));
+            if (!hostHasAutospec()) {
+                Files.writeString(scratch.resolve(".rpmmacros"), AUTOSPEC_MACROS); // HOME is the scratch directory
             }
+            Sandbox.Result r = sandbox.run(Sandbox.Request.of(List.of(executable.get().toString(), "-c", cfg.toString(),
+                    file.toAbsolutePath().normalize().toString()), scratch).withTimeout(Duration.ofSeconds(300)));
+            if (!r.stdout().contains("checked;")) {
+                return new Run(false, "rpmlint " + r.describe() + " without a report" + Tools.tail(": ", r.stderr(), 5),
+                        List.of());
+            }
+            List<Message> messages = new ArrayList<>();
+            for (String line : r.stdout().split("\n")) {
+                Matcher m = LINE.matcher(line.strip());
+                if (m.matches()) {
+                    messages.add(new Message(m.group(2), m.group(3), (m.group(1) + ": " + m.group(3) + m.group(4)).strip()));
+                }
+            }
+            return new Run(true, "", List.copyOf(messages));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            AtomicFiles.deleteTree(scratch);
         }
-        messages.forEach((f, ms) -> out.put(f, new Run(true, "", List.copyOf(ms))));
-        return out;
     }
 
     /** Stand-ins for rpmautospec's macros, for hosts whose rpm lacks them (Debian's rpm 4.18). */
@@ -157,27 +162,22 @@ public final class Rpmlint {
             - stand-in for rpmautospec's changelog (rpmautospec is not installed on this host)
             """;
 
+    private static volatile Boolean autospec;
+
     /**
      * rpmlint parses specs with rpm's macros and takes no {@code --define}: when the host's rpm
-     * lacks %autorelease/%autochangelog, rpmlint runs with HOME pointing at a directory whose
-     * {@code .rpmmacros} defines stand-ins, so a spec using them is not reported as broken.
+     * lacks %autorelease/%autochangelog, rpmlint runs with HOME (the sandbox's scratch directory)
+     * holding a {@code .rpmmacros} with stand-ins, so a spec using them is not reported as broken.
      */
-    private static Map<String, String> autospecEnvironment(Path work) {
-        Optional<Path> rpm = Tools.which("rpm");
-        if (rpm.isEmpty()) {
-            return Map.of();
+    private static boolean hostHasAutospec() {
+        Boolean a = autospec;
+        if (a == null) {
+            Optional<Path> rpm = Tools.which("rpm");
+            a = rpm.isPresent() && Tools.run(List.of(rpm.get().toString(), "--eval", "%{?autochangelog:defined}"), null,
+                    Map.of()).stdout().strip().equals("defined");
+            autospec = a;
         }
-        Tools.Result r = Tools.run(List.of(rpm.get().toString(), "--eval", "%{?autochangelog:defined}"), null, Map.of());
-        if (r.stdout().strip().equals("defined")) {
-            return Map.of();
-        }
-        try {
-            Path home = Files.createDirectories(work.resolve("rpmlint-home"));
-            Files.writeString(home.resolve(".rpmmacros"), AUTOSPEC_MACROS);
-            return Map.of("HOME", home.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return a;
     }
 
     /** Writes the config into {@code dir} and returns its path. */

@@ -1,6 +1,8 @@
 package org.krunpack.review;
 
 import org.krunpack.core.Digests;
+import org.krunpack.core.Sandbox;
+import org.krunpack.specgen.SpecRules;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,24 +25,49 @@ final class SpecChecks {
     private static final Pattern FIXME_LINE = Pattern.compile("^#\\s*FIXME\\s+SHA(?:512|256)\\s*\\((.+?)\\)");
     private static final Pattern SOURCES_LINE = Pattern.compile("^(SHA512|SHA256)\\s*\\((.+)\\)\\s*=\\s*([0-9a-fA-F]+)$");
 
+    private static final Pattern ARCH_MACRO = Pattern.compile("%\\{?[?!]*[A-Za-z0-9_]*_arches\\}?");
+    private static final Pattern PLACEHOLDER = Pattern.compile("^(true|:|/bin/true|/usr/bin/true|exit( 0)?|%\\{nil\\}"
+            + "|echo\\b.*|printf\\b.*)$");
+
+    /**
+     * What review knows besides the spec's text.
+     *
+     * @param expandedLicense the main License as rpmspec expands it, when rpmspec ran
+     * @param expanded        the spec as {@code rpmspec -P} printed it, when it ran
+     * @param upstream        the upstream tarball (Source0), when it is at hand
+     * @param upstreamMissing why there is no upstream tarball to look at
+     * @param sandbox         where input code (a Makefile's {@code make -n}) may run
+     */
+    record Context(Optional<String> expandedLicense, Optional<SpecFile> expanded, Optional<UpstreamSource> upstream,
+                   String upstreamMissing, Sandbox sandbox) {
+        static Context textOnly(Optional<String> expandedLicense) {
+            return new Context(expandedLicense, Optional.empty(), Optional.empty(), "no Source0 tarball at hand",
+                    Sandbox.forInputs(false));
+        }
+    }
+
     private final SpecFile spec;
     private final String subject;
     private final Licenses licenses;
     private final Optional<String> expandedLicense;
+    private final Context ctx;
     private final List<Finding> out = new ArrayList<>();
 
-    /**
-     * @param expandedLicense the main License as rpmspec expands it, when rpmspec ran
-     */
     SpecChecks(SpecFile spec, String subject, Licenses licenses, Optional<String> expandedLicense) {
+        this(spec, subject, licenses, Context.textOnly(expandedLicense));
+    }
+
+    SpecChecks(SpecFile spec, String subject, Licenses licenses, Context ctx) {
         this.spec = spec;
         this.subject = subject;
         this.licenses = licenses;
-        this.expandedLicense = expandedLicense;
+        this.expandedLicense = ctx.expandedLicense();
+        this.ctx = ctx;
     }
 
     List<Finding> run() {
         specName();
+        specEncoding();
         licenseSpdx();
         licenseFiles();
         sourceUrls();
@@ -57,6 +85,7 @@ final class SpecChecks {
         develIsaRequires();
         sonameGlob();
         noLdconfig();
+        filesMatchInstall();
         rust();
         requiresDlopen();
         kernelExemption();
@@ -87,6 +116,7 @@ final class SpecChecks {
     private void licenseSpdx() {
         List<String> problems = new ArrayList<>();
         List<String> evidence = new ArrayList<>();
+        List<String> legacy = new ArrayList<>();
         List<SpecFile.Tag> tags = spec.tags().stream().filter(t -> t.name().equals("license")).toList();
         if (tags.isEmpty()) {
             add(Finding.fail(Rule.LICENSE_SPDX, subject, "no License tag", List.of()));
@@ -106,9 +136,13 @@ final class SpecChecks {
             for (String p : r.problems()) {
                 problems.add(spec.at(t.line()) + " -> " + p);
             }
+            r.legacy().forEach(l -> legacy.add(spec.at(t.line()) + " -> " + l + " is a legacy (Callaway) name kept"
+                    + " during Fedora's SPDX migration: convert it to its SPDX identifier"));
             evidence.add(spec.at(t.line()));
         }
-        add(problems.isEmpty() ? Finding.pass(Rule.LICENSE_SPDX, subject, "SPDX, every identifier allowed", evidence)
+        evidence.addAll(legacy);
+        add(problems.isEmpty() ? Finding.pass(Rule.LICENSE_SPDX, subject, legacy.isEmpty()
+                ? "SPDX, every identifier allowed" : "SPDX; legacy Callaway names still to convert", evidence)
                 : Finding.fail(Rule.LICENSE_SPDX, subject, "License is not an allowed SPDX expression", problems));
     }
 
@@ -122,12 +156,13 @@ final class SpecChecks {
             }
         }
         List<String> evidence = spec.sections("files").stream()
-                .map(s -> spec.path().getFileName() + ":" + s.startLine() + ": %files " + s.arg() + " has no %license line")
+                .map(s -> spec.label() + ":" + s.startLine() + ": %files " + s.arg() + " has no %license line")
                 .toList();
         add(Finding.fail(Rule.LICENSE_FILES, subject, "no %license in any %files section", evidence));
     }
 
-    private static String basename(String url) {
+    /** The file name a Source URL or path names (after a '#' fragment, after the last '/'). */
+    static String basename(String url) {
         String u = url;
         int hash = u.indexOf('#');
         if (hash >= 0) {
@@ -261,10 +296,28 @@ final class SpecChecks {
         List<String> bad = new ArrayList<>();
         List<String> good = new ArrayList<>();
         for (SpecFile.Tag t : tags) {
-            (spec.commentAbove(t.line()).isEmpty() ? bad : good).add(spec.at(t.line()));
+            List<String> comment = spec.commentAbove(t.line());
+            List<String> tokens = List.of(t.value().strip().split("\\s+"));
+            if (comment.isEmpty()) {
+                if (tokens.stream().allMatch(x -> ARCH_MACRO.matcher(x).matches())) {
+                    good.add(spec.at(t.line()) + " -> a self-describing arch macro: no comment needed");
+                } else {
+                    bad.add(spec.at(t.line()) + " -> no comment above says why");
+                }
+                continue;
+            }
+            Set<String> said = Arches.named(String.join(" ", comment));
+            Set<String> listed = Arches.listed(tokens);
+            if (!said.isEmpty() && !listed.isEmpty() && !said.equals(listed)) {
+                bad.add(spec.at(t.line()) + " -> the comment above names " + String.join(", ", said) + " but the tag lists "
+                        + String.join(", ", listed));
+            } else {
+                good.add(spec.at(t.line()));
+            }
         }
-        add(bad.isEmpty() ? Finding.pass(Rule.EXCLUSIVEARCH_COMMENT, subject, "justified in a comment", good)
-                : Finding.fail(Rule.EXCLUSIVEARCH_COMMENT, subject, "no comment above says why", bad));
+        add(bad.isEmpty() ? Finding.pass(Rule.EXCLUSIVEARCH_COMMENT, subject, "justified in a comment, or self-describing",
+                good) : Finding.fail(Rule.EXCLUSIVEARCH_COMMENT, subject, "architecture list not explained, or explained"
+                + " otherwise than it is", bad));
     }
 
     private void debuginfo() {
@@ -286,8 +339,12 @@ final class SpecChecks {
     }
 
     private void globalNotDefine() {
-        List<String> bad = spec.macros().stream().filter(m -> m.kind().equals("define"))
-                .map(m -> spec.at(m.line())).toList();
+        List<String> bad = new ArrayList<>();
+        for (int n = 1; n <= spec.lines().size(); n++) {
+            if (SpecRules.usesDefine(spec.line(n))) {
+                bad.add(spec.at(n));
+            }
+        }
         add(Finding.of(Rule.GLOBAL_NOT_DEFINE, subject, bad, "only %global", "%define used"));
     }
 
@@ -325,30 +382,79 @@ final class SpecChecks {
         add(Finding.of(Rule.SUMMARY, subject, bad, "Summary fine", "Summary problems"));
     }
 
+    /** The spec generator's own rule (SpecRules): the same exemptions, so both agree. */
     private void lineLength() {
         List<String> bad = new ArrayList<>();
+        String section = "preamble";
         for (int n = 1; n <= spec.lines().size(); n++) {
             String l = spec.line(n);
-            if (l.length() > 80 && !l.contains("://")) {
-                bad.add(spec.path().getFileName() + ":" + n + ": " + l.length() + " characters");
+            String opened = SpecRules.sectionOpened(l);
+            if (opened != null) {
+                section = opened;
+            }
+            if (SpecRules.tooLong(l, section)) {
+                bad.add(spec.label() + ":" + n + ": " + SpecRules.length(l) + " characters");
             }
         }
-        add(Finding.of(Rule.LINE_LENGTH, subject, bad, "every line <= 80 characters", "lines longer than 80"));
+        add(Finding.of(Rule.LINE_LENGTH, subject, bad, "every line within " + SpecRules.MAX_LINE + " characters"
+                + " (changelog, URLs and unwrappable tags exempt)", "lines longer than " + SpecRules.MAX_LINE));
+    }
+
+    private void specEncoding() {
+        List<String> bad = new ArrayList<>();
+        for (int n : spec.nonUtf8Lines()) {
+            bad.add(spec.at(n) + " -> not UTF-8 (read as ISO-8859-1)");
+        }
+        if (spec.crlfLines() > 0) {
+            bad.add(spec.label() + ": " + spec.crlfLines() + " lines end in CR LF (DOS line ends)");
+        }
+        add(Finding.of(Rule.SPEC_ENCODING, subject, bad, "UTF-8, LF line ends", "encoding or line ends"));
     }
 
     private void checkSection() {
-        if (!spec.sections("check").isEmpty()) {
-            add(Finding.pass(Rule.CHECK_SECTION, subject, "%check present", ev(spec.sections("check").get(0).startLine())));
+        List<SpecFile.Section> checks = spec.sections("check");
+        if (!checks.isEmpty()) {
+            List<Integer> body = new ArrayList<>();
+            for (SpecFile.Section c : checks) {
+                for (int n = c.startLine() + 1; n <= c.endLine(); n++) {
+                    String l = spec.line(n).strip();
+                    if (!l.isEmpty() && !l.startsWith("#") && !l.matches("^%(if|else|elif|endif)\\b.*")) {
+                        body.add(n);
+                    }
+                }
+            }
+            boolean placeholder = body.stream().allMatch(n -> PLACEHOLDER.matcher(spec.line(n).strip()).matches());
+            if (placeholder) {
+                List<String> ev = new ArrayList<>(ev(checks.get(0).startLine()));
+                body.forEach(n -> ev.add(spec.at(n)));
+                add(Finding.fail(Rule.CHECK_SECTION, subject, body.isEmpty() ? "%check is empty: it tests nothing"
+                        : "%check is a placeholder that tests nothing", ev));
+            } else {
+                add(Finding.pass(Rule.CHECK_SECTION, subject, "%check runs tests", List.of(spec.at(body.get(0)))));
+            }
             return;
         }
         for (int n = 1; n <= spec.lines().size(); n++) {
             String l = spec.line(n).strip();
-            if (l.startsWith("#") && l.toLowerCase(Locale.ROOT).matches(".*(%check|\\bcheck\\b|test suite).*")) {
+            if (l.startsWith("#") && l.toLowerCase(Locale.ROOT).matches(".*(%check|\\bcheck\\b|test suite|tests?\\b).*")) {
                 add(Finding.pass(Rule.CHECK_SECTION, subject, "no %check, justified in a comment", ev(n)));
                 return;
             }
         }
-        add(Finding.fail(Rule.CHECK_SECTION, subject, "no %check and no comment saying why", List.of()));
+        if (ctx.upstream().isEmpty() || ctx.upstream().get().problem().isPresent()) {
+            add(Finding.manual(Rule.CHECK_SECTION, subject, "no %check and no comment saying why: does upstream ship a"
+                    + " test suite? (" + ctx.upstream().flatMap(UpstreamSource::problem).orElse(ctx.upstreamMissing())
+                    + ")"));
+            return;
+        }
+        UpstreamSource up = ctx.upstream().get();
+        if (up.testSuite().isEmpty()) {
+            add(Finding.na(Rule.CHECK_SECTION, subject, "no %check, and upstream ships no test suite ("
+                    + up.tarball().getFileName() + ": no test directory, no check/test target)"));
+        } else {
+            add(Finding.fail(Rule.CHECK_SECTION, subject, "upstream ships a test suite but the spec has no %check and no"
+                    + " comment saying why", up.testSuite().stream().map(t -> up.tarball().getFileName() + ": " + t).toList()));
+        }
     }
 
     private boolean buildText(Pattern p) {
@@ -482,13 +588,46 @@ final class SpecChecks {
     private void noLdconfig() {
         List<String> bad = new ArrayList<>();
         for (int n = 1; n <= spec.lines().size(); n++) {
-            String l = spec.line(n).strip();
-            if (!l.startsWith("#") && l.matches(".*(ldconfig_scriptlets|ldconfig_post|ldconfig_postun|/sbin/ldconfig"
-                    + "|%\\{\\?ldconfig\\}|^ldconfig\\b).*")) {
+            if (SpecRules.ldconfig(spec.line(n))) {
                 bad.add(spec.at(n));
             }
         }
         add(Finding.of(Rule.NO_LDCONFIG, subject, bad, "no ldconfig scriptlets", "ldconfig scriptlets (not needed on Fedora >= 28)"));
+    }
+
+    /** Every file upstream's install puts in the buildroot is in %files (or removed in %install). */
+    private void filesMatchInstall() {
+        if (ctx.expanded().isEmpty()) {
+            add(Finding.notEvaluated(Rule.FILES_MATCH_INSTALL, subject, "needs the spec expanded by rpmspec -P,"
+                    + " which did not run"));
+            return;
+        }
+        if (ctx.upstream().isEmpty()) {
+            add(Finding.notEvaluated(Rule.FILES_MATCH_INSTALL, subject, ctx.upstreamMissing()));
+            return;
+        }
+        FileList files = FileList.of(ctx.expanded().get());
+        if (files.unknown().isPresent()) {
+            add(Finding.notEvaluated(Rule.FILES_MATCH_INSTALL, subject, files.unknown().get()));
+            return;
+        }
+        UpstreamSource.Install inst = ctx.upstream().get().install(files.makeArgs(), ctx.sandbox());
+        if (!inst.evaluated()) {
+            add(Finding.notEvaluated(Rule.FILES_MATCH_INSTALL, subject, inst.notEvaluated()));
+            return;
+        }
+        if (inst.files().isEmpty()) {
+            add(Finding.notEvaluated(Rule.FILES_MATCH_INSTALL, subject, "make -n install names no file krunpack can read"));
+            return;
+        }
+        String tarball = ctx.upstream().get().tarball().getFileName().toString();
+        List<String> unlisted = inst.files().stream().filter(f -> !files.covers(f))
+                .map(f -> f + " -> installed by " + tarball + "'s 'make install', listed in no %files section:"
+                        + " rpmbuild stops with 'Installed (but unpackaged) file(s) found'").toList();
+        add(unlisted.isEmpty() ? Finding.pass(Rule.FILES_MATCH_INSTALL, subject, inst.files().size()
+                + " files upstream installs, each listed", inst.files())
+                : Finding.fail(Rule.FILES_MATCH_INSTALL, subject, unlisted.size() + " of the " + inst.files().size()
+                + " files upstream installs are in no %files section", unlisted));
     }
 
     private void rust() {
@@ -497,17 +636,94 @@ final class SpecChecks {
         if (!cargo) {
             add(Finding.na(Rule.CRATE_LICENSES, subject, "not a Rust package"));
             add(Finding.na(Rule.RUST_MACROS, subject, "not a Rust package"));
+            add(Finding.na(Rule.CRATE_BUILDREQUIRES, subject, "not a Rust package"));
             return;
         }
         add(Finding.manual(Rule.CRATE_LICENSES, subject, "compare License with the licences of the crates linked in"
                 + " (cargo tree, %cargo_license_summary)"));
         if (!buildText(Pattern.compile("%\\{?cargo_"))) {
             add(Finding.na(Rule.RUST_MACROS, subject, "no %cargo_* macros used"));
+            add(Finding.na(Rule.CRATE_BUILDREQUIRES, subject, "no %cargo_prep: the crates do not come from the system"));
             return;
         }
         boolean has = buildRequires().stream().anyMatch(t -> t.value().matches(".*(cargo-rpm-macros|rust-packaging|rust-toolset).*"));
         add(has ? Finding.pass(Rule.RUST_MACROS, subject, "cargo macros are build-required", List.of())
                 : Finding.fail(Rule.RUST_MACROS, subject, "uses %cargo_* without BuildRequires: cargo-rpm-macros", List.of()));
+        crateBuildRequires();
+    }
+
+    /**
+     * {@code %cargo_prep} without {@code -v DIR} builds against the system's crates: each one must be
+     * build-required, listed or generated.
+     */
+    private void crateBuildRequires() {
+        Optional<Integer> prep = buildLine(Pattern.compile("%\\{?cargo_prep\\b"));
+        if (prep.isEmpty()) {
+            add(Finding.na(Rule.CRATE_BUILDREQUIRES, subject, "no %cargo_prep: the crates do not come from the system"));
+            return;
+        }
+        if (spec.line(prep.get()).matches(".*%\\{?cargo_prep\\}?\\s+.*-v\\b.*")) {
+            add(new Finding(Rule.CRATE_BUILDREQUIRES, subject, Verdict.NOT_APPLICABLE, "vendored crates (%cargo_prep -v)",
+                    ev(prep.get())));
+            return;
+        }
+        List<String> listed = buildRequires().stream().filter(t -> t.value().matches(".*(crate\\(|rust-[A-Za-z0-9_.+-]+-devel).*"))
+                .map(t -> spec.at(t.line())).toList();
+        Optional<Integer> generated = Optional.empty();
+        for (SpecFile.Section s : spec.sections("generate_buildrequires")) {
+            for (int n = s.startLine() + 1; n <= s.endLine(); n++) {
+                if (spec.line(n).matches(".*%\\{?cargo_generate_buildrequires\\b.*")) {
+                    generated = Optional.of(n);
+                }
+            }
+        }
+        if (generated.isPresent()) {
+            add(Finding.pass(Rule.CRATE_BUILDREQUIRES, subject, "crate BuildRequires generated", ev(generated.get())));
+        } else if (!listed.isEmpty()) {
+            add(Finding.pass(Rule.CRATE_BUILDREQUIRES, subject, listed.size() + " crate BuildRequires", listed));
+        } else {
+            add(Finding.fail(Rule.CRATE_BUILDREQUIRES, subject, "builds against system crates (%cargo_prep without -v)"
+                    + " but build-requires none and does not generate them", List.of(spec.at(prep.get())
+                    + " -> no BuildRequires: crate(...) and no %generate_buildrequires with"
+                    + " %cargo_generate_buildrequires")));
+        }
+    }
+
+    /** The line of the %if enclosing {@code line} and opened after {@code after}, if any. */
+    private Optional<Integer> enclosingIf(int line, int after) {
+        int depth = 0;
+        for (int n = line - 1; n > after; n--) {
+            String l = spec.line(n).strip();
+            if (l.matches("^%endif\\b.*")) {
+                depth++;
+            } else if (l.matches("^%if(arch|narch|os|nos)?\\b.*")) {
+                if (depth == 0) {
+                    return Optional.of(n);
+                }
+                depth--;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Checks one dlopen Requires: present, arch-specific, not conditional within its package. */
+    private void dlopenRequire(String pkg, String need, List<SpecFile.Tag> requires, int packageStart, String what,
+                               List<String> checked, List<String> bad, String where) {
+        Optional<SpecFile.Tag> r = requires.stream().filter(t -> t.value().matches("^" + need + "(\\s.*|$|%.*|\\(.*)"))
+                .findFirst();
+        if (r.isEmpty()) {
+            bad.add(where + " -> " + pkg + " dlopens " + what + " but does not Require: " + need + "%{?_isa}");
+            return;
+        }
+        SpecFile.Tag t = r.get();
+        checked.add(spec.at(t.line()));
+        if (!t.value().matches("^" + need + "%\\{\\?_isa\\}.*")) {
+            bad.add(spec.at(t.line()) + " -> not arch-specific: write " + need + "%{?_isa} (without it a library of"
+                    + " another architecture satisfies it, and dlopen fails)");
+        }
+        Optional<Integer> cond = enclosingIf(t.line(), packageStart);
+        cond.ifPresent(c -> bad.add(spec.at(t.line()) + " -> only under " + spec.line(c).strip() + " (line " + c
+                + "): where that is false " + pkg + " is built without the library it dlopens"));
     }
 
     private void requiresDlopen() {
@@ -516,13 +732,8 @@ final class SpecChecks {
         List<String> bad = new ArrayList<>();
         if (name.equals("libkrun")) {
             checked.add("libkrun");
-            Optional<SpecFile.Tag> r = spec.mainTags("requires").stream()
-                    .filter(t -> t.value().matches("^libkrunfw\\b.*")).findFirst();
-            if (r.isPresent()) {
-                checked.add(spec.at(r.get().line()));
-            } else {
-                bad.add(spec.path().getFileName() + ": libkrun dlopens libkrunfw.so.<ABI> but does not Require: libkrunfw");
-            }
+            dlopenRequire("libkrun", "libkrunfw", spec.mainTags("requires"), 0, "libkrunfw.so.<ABI>", checked, bad,
+                    spec.label());
         }
         for (SpecFile.Section s : spec.sections("package")) {
             String pkg = spec.packageName(s.arg().startsWith("-n") ? "-n " + s.arg().substring(2).strip() : s.arg());
@@ -530,20 +741,17 @@ final class SpecChecks {
                 continue;
             }
             checked.add(pkg);
-            Optional<SpecFile.Tag> r = spec.tags().stream()
+            List<SpecFile.Tag> requires = spec.tags().stream()
                     .filter(t -> t.name().equals("requires") && t.line() > s.startLine() && t.line() <= s.endLine())
-                    .filter(t -> t.value().matches("^libkrun(\\s.*|$|%.*)")).findFirst();
-            if (r.isPresent()) {
-                checked.add(spec.at(r.get().line()));
-            } else {
-                bad.add(spec.at(s.startLine()) + " -> crun-krun dlopens libkrun.so.1 but does not Require: libkrun");
-            }
+                    .toList();
+            dlopenRequire(pkg, "libkrun", requires, s.startLine(), "libkrun.so.1", checked, bad, spec.at(s.startLine()));
         }
         if (checked.isEmpty()) {
             add(Finding.na(Rule.REQUIRES_DLOPEN, subject, "neither libkrun nor crun-krun"));
         } else {
-            add(bad.isEmpty() ? Finding.pass(Rule.REQUIRES_DLOPEN, subject, "dlopen'ed libraries are required", checked)
-                    : Finding.fail(Rule.REQUIRES_DLOPEN, subject, "dlopen'ed library not required", bad));
+            add(bad.isEmpty() ? Finding.pass(Rule.REQUIRES_DLOPEN, subject, "dlopen'ed libraries are required,"
+                    + " arch-specific and unconditional", checked)
+                    : Finding.fail(Rule.REQUIRES_DLOPEN, subject, "dlopen'ed library not required as it must be", bad));
         }
     }
 

@@ -1,10 +1,8 @@
 package org.krunpack.review;
 
-import org.krunpack.core.KrunpackException;
+import org.krunpack.core.Inputs;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,29 +40,85 @@ public final class SpecFile {
     }
 
     private final Path path;
+    private final String label;
     private final List<String> lines;
+    private final List<Integer> nonUtf8Lines;
+    private final int crlfLines;
     private final List<Tag> tags = new ArrayList<>();
     private final List<Section> sections = new ArrayList<>();
     private final List<MacroDef> macros = new ArrayList<>();
     private final boolean[] conditional;
 
-    private SpecFile(Path path, List<String> lines) {
+    private SpecFile(Path path, String label, List<String> lines, List<Integer> nonUtf8Lines, int crlfLines) {
         this.path = path;
+        this.label = label;
         this.lines = lines;
+        this.nonUtf8Lines = List.copyOf(nonUtf8Lines);
+        this.crlfLines = crlfLines;
         this.conditional = new boolean[lines.size() + 2];
         parse();
     }
 
+    /** Reads a spec (a regular file, at most 4 MiB); evidence names it {@code path} as given. */
     public static SpecFile read(Path path) {
-        try {
-            return parse(path, Files.readString(path, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw KrunpackException.usage(path + ": cannot read spec file: " + e.getMessage());
-        }
+        return read(path, path.toString());
+    }
+
+    /** Reads a spec; evidence names it {@code label} (e.g. "x.src.rpm:x.spec"). */
+    public static SpecFile read(Path path, String label) {
+        return parse(path, label, Inputs.readBytes(path, Inputs.TEXT_LIMIT, "spec file"));
     }
 
     public static SpecFile parse(Path path, String text) {
-        return new SpecFile(path, List.of(text.split("\n", -1)));
+        return parse(path, path.toString(), text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Splits the bytes into lines (LF; a trailing CR is dropped and counted) and decodes each as
+     * UTF-8, or as ISO-8859-1 when it is not valid UTF-8 (the line is remembered: rpm and Fedora
+     * expect UTF-8, but one Latin-1 byte must not stop a review).
+     */
+    public static SpecFile parse(Path path, String label, byte[] bytes) {
+        List<String> lines = new ArrayList<>();
+        List<Integer> latin1 = new ArrayList<>();
+        int crlf = 0;
+        int start = 0;
+        for (int i = 0; i <= bytes.length; i++) {
+            if (i == bytes.length || bytes[i] == '\n') {
+                int end = i;
+                if (end > start && bytes[end - 1] == '\r') {
+                    end--;
+                    crlf++;
+                }
+                byte[] line = java.util.Arrays.copyOfRange(bytes, start, end);
+                try {
+                    lines.add(StandardCharsets.UTF_8.newDecoder()
+                            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                            .decode(java.nio.ByteBuffer.wrap(line)).toString());
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    lines.add(new String(line, StandardCharsets.ISO_8859_1));
+                    latin1.add(lines.size());
+                }
+                start = i + 1;
+            }
+        }
+        return new SpecFile(path, label, lines, latin1, crlf);
+    }
+
+    /** Line numbers (1-based) whose bytes are not valid UTF-8 (decoded as ISO-8859-1). */
+    public List<Integer> nonUtf8Lines() {
+        return nonUtf8Lines;
+    }
+
+    /** Lines that ended in CR LF. */
+    public int crlfLines() {
+        return crlfLines;
+    }
+
+    /** How evidence names this spec: the path as the user gave it, or "srpm:name.spec". */
+    public String label() {
+        return label;
     }
 
     private void parse() {
@@ -237,6 +291,6 @@ public final class SpecFile {
 
     /** "file:line: text" for evidence. */
     public String at(int line) {
-        return path.getFileName() + ":" + line + ": " + line(line).strip();
+        return label + ":" + line + ": " + line(line).strip();
     }
 }

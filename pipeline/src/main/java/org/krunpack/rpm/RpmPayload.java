@@ -67,7 +67,7 @@ public final class RpmPayload {
         }
     }
 
-    private static InputStream decompress(InputStream in, String compressor, String where) throws IOException {
+    static InputStream decompress(InputStream in, String compressor, String where) throws IOException {
         return switch (compressor) {
             case "gzip" -> new GzipCompressorInputStream(in, true);
             case "xz" -> new XZCompressorInputStream(in, true);

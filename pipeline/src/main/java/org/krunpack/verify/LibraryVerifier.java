@@ -4,6 +4,7 @@ import org.krunpack.bundle.Bundler;
 import org.krunpack.bundle.KernelPayload;
 import org.krunpack.core.Digests;
 import org.krunpack.core.KrunpackException;
+import org.krunpack.core.Sandbox;
 import org.krunpack.elf.Elf;
 import org.krunpack.elf.ElfFile;
 import org.krunpack.elf.ElfSymbol;
@@ -17,6 +18,7 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,39 +27,72 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Checks that a file is a compatible libkrunfw (docs/bundle.md, "verify-lib"), whoever built it:
- * ELF inspection first, then a real call of its functions through {@code dlopen}, then, given the
- * kernel image, a byte-for-byte comparison with the payload derived from it. Every check is
- * reported; none stops the others unless they depend on it.
+ * Checks that a file is a compatible libkrunfw (docs/bundle.md, "verify-lib"), whoever built it.
+ *
+ * <ol>
+ *   <li>Static checks on the file, never loading it: ELF type, SONAME and file name, exported
+ *       functions in an executable segment, the payload arrays by address in a writable, file-backed
+ *       PT_LOAD segment, and what ld.so would read before any code runs ({@link LoaderSafety}).</li>
+ *   <li>Only when every static check passed: a real {@code dlopen} and calls of its functions by
+ *       krunpack's C probe inside the {@link Sandbox} ({@link DlopenProbe}); krunpack's own process
+ *       never loads the library. The bytes the library hands out are compared (SHA-256) with the
+ *       file's bytes at that address.</li>
+ *   <li>Given the kernel image, addresses, size and every byte are compared with the payload
+ *       derived from it (read from the file at the address the library returned).</li>
+ * </ol>
+ * Every check is reported; none stops the others unless they depend on it.
  */
 public final class LibraryVerifier {
     static final long PAGE = 4096;
     private static final Pattern SONAME = Pattern.compile("(libkrunfw(?:-(sev|tdx))?)\\.so\\.([0-9]+)");
     private static final Pattern VERSION_TAIL = Pattern.compile("(\\.[0-9]+)*");
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path library;
     private final Path image;
+    private final Sandbox sandbox;
+    private final Duration timeout;
     private final List<ContractCheck> checks = new ArrayList<>();
 
-    private LibraryVerifier(Path library, Path image) {
+    private LibraryVerifier(Path library, Path image, Sandbox sandbox, Duration timeout) {
         this.library = library;
         this.image = image;
+        this.sandbox = sandbox;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Verifies {@code library} with the sandbox when this host has one; without one the run-time
+     * checks are not evaluated. See {@link #verify(Path, Path, Sandbox)}.
+     */
+    public static VerifyResult verify(Path library, Path image) {
+        return verify(library, image, Sandbox.forInputs(false));
     }
 
     /**
      * Verifies {@code library}; with {@code image} (a vmlinux or raw Image, may be null) also
-     * compares the payload. Fails with a usage error (exit 2) only when a file is missing or the
-     * image is unusable; every finding about the library is a check in the result.
+     * compares the payload. The library's code runs only through {@code sandbox} (when it cannot
+     * run, those checks are "not evaluated", naming why). Fails with a usage error (exit 2) only
+     * when a file is missing or the image is unusable; every finding about the library is a check.
      */
-    public static VerifyResult verify(Path library, Path image) {
+    public static VerifyResult verify(Path library, Path image, Sandbox sandbox) {
+        return verify(library, image, sandbox, PROBE_TIMEOUT);
+    }
+
+    /** As {@link #verify(Path, Path, Sandbox)}, the dlopen probe killed after {@code timeout}. */
+    static VerifyResult verify(Path library, Path image, Sandbox sandbox, Duration timeout) {
         if (!Files.isRegularFile(library)) {
             throw KrunpackException.usage(library + ": library not found");
         }
         if (image != null && !Files.isRegularFile(image)) {
             throw KrunpackException.usage(image + ": kernel image (--image) not found");
         }
-        LibraryVerifier v = new LibraryVerifier(library, image);
-        v.run();
+        LibraryVerifier v = new LibraryVerifier(library, image, sandbox, timeout);
+        try {
+            v.run();
+        } catch (IOException e) {
+            throw KrunpackException.usage(library + ": cannot read: " + e.getMessage());
+        }
         return new VerifyResult(library, image, v.checks);
     }
 
@@ -65,7 +100,7 @@ public final class LibraryVerifier {
         checks.add(c);
     }
 
-    private void run() {
+    private void run() throws IOException {
         ElfFile elf;
         try {
             elf = ElfFile.read(library);
@@ -78,7 +113,6 @@ public final class LibraryVerifier {
                 + Elf.typeName(elf.header().type()) + (elf.header().type() == Elf.ET_DYN ? " (shared object)"
                 : ", expected ET_DYN (a shared object)") + ", " + Elf.machineName(machine)));
 
-        // Static checks: names and symbols.
         String soname = elf.soname();
         Matcher m = soname == null ? null : SONAME.matcher(soname);
         boolean sonameOk = m != null && m.matches();
@@ -102,77 +136,195 @@ public final class LibraryVerifier {
             functions.add("krunfw_get_qboot");
             functions.add("krunfw_get_initrd");
         }
-        List<String> missing = new ArrayList<>();
-        for (String f : functions) {
-            Optional<ElfSymbol> s = elf.exportedSymbol(f);
-            if (s.isEmpty() || !s.get().isFunction()) {
-                missing.add(f);
-            }
-        }
-        add(ContractCheck.of("exports", missing.isEmpty(), missing.isEmpty() ? "exports " + String.join(", ", functions)
-                : "does not export function" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)));
+        add(exportsCheck(elf, functions));
         List<String> arrays = new ArrayList<>(List.of("KERNEL_BUNDLE"));
         if (tee) {
             arrays.add("QBOOT_BUNDLE");
             arrays.add("INITRD_BUNDLE");
         }
-        for (String a : arrays) {
-            add(arrayCheck(elf, a));
-        }
+        try (LoadedImage mem = new LoadedImage(library, elf)) {
+            for (String a : arrays) {
+                add(arrayCheck(elf, a));
+            }
+            List<String> unsafe = LoaderSafety.check(elf, mem);
+            add(ContractCheck.of("loader", unsafe.isEmpty(), unsafe.isEmpty()
+                    ? elf.loadSegments().size() + " PT_LOAD segments; the dynamic section, symbol, hash, relocation and"
+                    + " version tables lie inside them"
+                    : String.join("; ", unsafe)));
 
-        // Run-time checks: call the functions.
+            List<String> failedStatic = checks.stream().filter(ContractCheck::failed).map(ContractCheck::name).toList();
+            if (!failedStatic.isEmpty()) {
+                add(ContractCheck.skipped("load", "not loaded: the static checks failed (" + String.join(", ", failedStatic)
+                        + "); krunpack never runs a library that fails them"));
+                return;
+            }
+            int hostMachine = hostMachine();
+            KernelPayload payload = null;
+            if (image != null) {
+                payload = KernelPayload.of(image, machine == Elf.EM_X86_64 ? Arch.X86_64
+                        : machine == Elf.EM_RISCV ? Arch.RISCV64 : Arch.AARCH64);
+            }
+            if (machine != hostMachine) {
+                add(ContractCheck.skipped("load", "cannot dlopen a " + Elf.machineName(machine) + " library on this "
+                        + System.getProperty("os.arch") + " host: the calls were not made"));
+                add(ContractCheck.fail("calls", "krunfw_get_kernel and krunfw_get_version could not be called"));
+                return;
+            }
+            if (!sandbox.canRun()) {
+                add(ContractCheck.notEvaluated("load", sandbox.whyNot()));
+                if (payload != null) {
+                    add(ContractCheck.notEvaluated("image-bytes", "needs the pointer krunfw_get_kernel returns"));
+                }
+                return;
+            }
+            try {
+                DlopenProbe.executable();
+            } catch (KrunpackException e) {
+                add(ContractCheck.notEvaluated("load", "krunpack's dlopen probe is not available: " + e.getMessage()));
+                return;
+            }
+            DlopenProbe.Report report = DlopenProbe.run(library, sandbox, timeout);
+            runtime(elf, mem, report, abi, tee, payload);
+        }
+    }
+
+    private static int hostMachine() {
         Arch host = Bundler.hostArch();
-        int hostMachine = host == null ? -1 : switch (host) {
+        return host == null ? -1 : switch (host) {
             case X86_64 -> Elf.EM_X86_64;
             case AARCH64 -> Elf.EM_AARCH64;
             case RISCV64 -> Elf.EM_RISCV;
         };
-        KernelPayload payload = null;
-        if (image != null) {
-            payload = KernelPayload.of(image, machine == Elf.EM_X86_64 ? Arch.X86_64
-                    : machine == Elf.EM_RISCV ? Arch.RISCV64 : Arch.AARCH64);
-        }
-        if (machine != hostMachine || elf.header().type() != Elf.ET_DYN) {
-            add(ContractCheck.skipped("load", "cannot dlopen a " + Elf.machineName(machine) + " "
-                    + Elf.typeName(elf.header().type()) + " on this " + System.getProperty("os.arch")
-                    + " host: the calls were not made"));
-            add(ContractCheck.fail("calls", "krunfw_get_kernel and krunfw_get_version could not be called"));
-            return;
-        }
-        NativeBundle lib;
-        try {
-            lib = NativeBundle.open(library);
-        } catch (UnsatisfiedLinkError e) {
-            add(ContractCheck.fail("load", "dlopen failed: " + e.getMessage()));
-            return;
-        }
-        try {
-            add(ContractCheck.pass("load", "dlopen (RTLD_LAZY | RTLD_LOCAL) of " + library.toAbsolutePath().normalize()));
-            runtime(elf, lib, abi, tee, payload);
-        } finally {
-            lib.close();
-        }
     }
 
-    private void runtime(ElfFile elf, NativeBundle lib, int abi, boolean tee, KernelPayload payload) {
-        if (elf.exportedSymbol("krunfw_get_version").isPresent()) {
-            int v = lib.version();
-            if (abi < 0) {
-                add(ContractCheck.fail("version", "krunfw_get_version() = " + v + "; no ABI in the SONAME to compare with"));
+    /** Exported as functions, each inside an executable PT_LOAD segment. */
+    private static ContractCheck exportsCheck(ElfFile elf, List<String> functions) {
+        List<String> missing = new ArrayList<>();
+        List<String> misplaced = new ArrayList<>();
+        for (String f : functions) {
+            Optional<ElfSymbol> s = elf.exportedSymbol(f);
+            if (s.isEmpty() || !s.get().isFunction()) {
+                missing.add(f);
+                continue;
+            }
+            Optional<ProgramHeader> seg = elf.loadSegmentContaining(s.get().value(), Math.max(1, s.get().size()));
+            if (seg.isEmpty() || (seg.get().flags() & Elf.PF_X) == 0) {
+                misplaced.add(f + " at " + hex(s.get().value()) + (seg.isEmpty() ? " (in no PT_LOAD segment)"
+                        : " (in a non-executable segment)"));
+            }
+        }
+        List<String> ev = new ArrayList<>();
+        if (!missing.isEmpty()) {
+            ev.add("does not export function" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing));
+        }
+        if (!misplaced.isEmpty()) {
+            ev.add("exported outside executable code: " + String.join(", ", misplaced));
+        }
+        return ContractCheck.of("exports", ev.isEmpty(), ev.isEmpty() ? "exports " + String.join(", ", functions)
+                : String.join("; ", ev));
+    }
+
+    /**
+     * A payload array, by its address: a 64 KiB-aligned data object inside a writable PT_LOAD
+     * segment's file contents (the section its st_shndx names must be the one holding the address).
+     */
+    private static ContractCheck arrayCheck(ElfFile elf, String name) {
+        Optional<ElfSymbol> s = elf.exportedSymbol(name);
+        if (s.isEmpty()) {
+            return ContractCheck.fail(name, "not exported (the contract exports the payload arrays as data symbols)");
+        }
+        ElfSymbol sym = s.get();
+        long len = Math.max(sym.size(), 1);
+        List<String> wrong = new ArrayList<>();
+        Optional<ProgramHeader> seg = elf.loadSegmentContaining(sym.value(), len);
+        Optional<SectionHeader> sec = elf.sectionContaining(sym.value(), len);
+        String where;
+        if (seg.isEmpty()) {
+            where = "in no PT_LOAD segment (the file maps " + segmentsText(elf) + ")";
+            wrong.add("outside");
+        } else {
+            ProgramHeader p = seg.get();
+            boolean fileBacked = Long.compareUnsigned(sym.value() - p.vaddr(), p.filesz()) <= 0
+                    && Long.compareUnsigned(len, p.filesz() - (sym.value() - p.vaddr())) <= 0;
+            if (sec.isPresent()) {
+                SectionHeader h = sec.get();
+                where = "in " + h.name() + (h.writable() ? " (SHF_WRITE)" : " (read-only: must be in a writable"
+                        + " section such as .data)");
+                if (!h.writable()) {
+                    wrong.add("read-only");
+                }
+                if (sym.sectionIndex() < Elf.SHN_LORESERVE && sym.sectionIndex() != h.index()) {
+                    where += "; st_shndx " + sym.sectionIndex() + elf.section(sym.sectionIndex())
+                            .map(x -> " (" + x.name() + ")").orElse(" (no such section)")
+                            + " disagrees with the address";
+                    wrong.add("shndx");
+                }
             } else {
+                where = "in a " + (p.writable() ? "writable" : "read-only") + " PT_LOAD segment, no section header"
+                        + " covers it";
+            }
+            if (!p.writable()) {
+                where += "; its PT_LOAD segment is read-only";
+                wrong.add("segment");
+            }
+            if (!fileBacked) {
+                where += "; it extends past the segment's file contents (p_filesz): those bytes would be zeros";
+                wrong.add("nobits");
+            }
+        }
+        boolean aligned = sym.value() % KernelPayload.ALIGN == 0;
+        boolean object = sym.isObject();
+        return ContractCheck.of(name, wrong.isEmpty() && aligned && object, (object ? "data object"
+                : "not a data object (type " + sym.type() + ")") + " at " + hex(sym.value())
+                + (aligned ? " (65536-aligned)" : " (not 65536-aligned)") + ", " + sym.size() + " bytes, " + where);
+    }
+
+    private static String segmentsText(ElfFile elf) {
+        List<String> out = new ArrayList<>();
+        for (ProgramHeader p : elf.loadSegments()) {
+            out.add("[" + hex(p.vaddr()) + ", " + hex(p.vaddr() + p.memsz()) + ")");
+        }
+        return out.isEmpty() ? "nothing" : String.join(" ", out);
+    }
+
+    private void runtime(ElfFile elf, LoadedImage mem, DlopenProbe.Report r, int abi, boolean tee,
+                         KernelPayload payload) throws IOException {
+        String how = r.raw().sandboxed() ? "in the sandbox (bubblewrap)" : "unsandboxed (--trust-inputs)";
+        if (!r.loaded()) {
+            String why = r.dlopenError() != null ? "dlopen failed: " + r.dlopenError()
+                    : "dlopen crashed: " + r.end() + " while ld.so loaded it or its constructors ran"
+                    + stderrTail(r);
+            add(ContractCheck.fail("load", why + " (" + how + ")"));
+            sideEffects(r);
+            return;
+        }
+        add(ContractCheck.pass("load", "dlopen (RTLD_LAZY | RTLD_LOCAL) of " + library.toAbsolutePath().normalize()
+                + " " + how + ", in krunpack's probe, " + r.raw().millis() + " ms"));
+        if (r.crashed()) {
+            add(ContractCheck.fail("calls", "the library " + r.end() + " after it was loaded, while its functions ran"
+                    + stderrTail(r)));
+        }
+        sideEffects(r);
+        if (elf.exportedSymbol("krunfw_get_version").isPresent()) {
+            if (r.version() == null) {
+                add(ContractCheck.fail("version", "krunfw_get_version() did not return"));
+            } else if (abi < 0) {
+                add(ContractCheck.fail("version", "krunfw_get_version() = " + r.version()
+                        + "; no ABI in the SONAME to compare with"));
+            } else {
+                int v = r.version();
                 add(ContractCheck.of("version", v == abi, "krunfw_get_version() = " + v + (v == abi ? ", the SONAME's ABI"
                         : ", but the SONAME says ABI " + abi)));
             }
         } else {
             add(ContractCheck.skipped("version", "krunfw_get_version is not exported"));
         }
-        Optional<ElfSymbol> getKernel = elf.exportedSymbol("krunfw_get_kernel");
-        if (getKernel.isEmpty()) {
-            add(ContractCheck.skipped("kernel", "krunfw_get_kernel is not exported"));
+        DlopenProbe.Blob k = r.kernel();
+        if (k == null) {
+            add(ContractCheck.fail("kernel", "krunfw_get_kernel() did not return"));
             return;
         }
-        NativeBundle.Blob k = lib.kernel();
-        long bias = lib.address("krunfw_get_kernel") - getKernel.get().value();
+        long bias = r.bias();
         boolean ptrOk = k.pointer() != 0 && k.pointer() % KernelPayload.ALIGN == 0;
         add(ContractCheck.of("kernel-pointer", ptrOk, "krunfw_get_kernel() = " + hex(k.pointer())
                 + (k.pointer() == 0 ? " (NULL)" : ptrOk ? ", 65536-aligned" : ", not 65536-aligned (offset "
@@ -188,37 +340,64 @@ public final class LibraryVerifier {
         add(ContractCheck.of("addresses", loadOk && inside, "load_addr " + hex(k.loadAddr())
                 + (loadOk ? " (page-aligned)" : " (not page-aligned)") + ", entry_addr " + hex(k.entryAddr())
                 + (inside ? " inside the payload" : " outside [load_addr, load_addr + size)")));
-        boolean readable = k.pointer() != 0 && k.size() > 0;
-        if (readable) {
-            readable = memoryCheck("kernel-memory", elf, bias, k, elf.exportedSymbol("KERNEL_BUNDLE"));
-        } else {
+        boolean readable = k.pointer() != 0 && k.size() > 0
+                && memoryCheck("kernel-memory", elf, mem, bias, k, elf.exportedSymbol("KERNEL_BUNDLE"));
+        if (k.pointer() == 0 || k.size() == 0) {
             add(ContractCheck.skipped("kernel-memory", "no payload to look at"));
         }
         if (tee) {
             for (String[] g : new String[][] {{"qboot", "krunfw_get_qboot", "QBOOT_BUNDLE"},
                     {"initrd", "krunfw_get_initrd", "INITRD_BUNDLE"}}) {
-                if (elf.exportedSymbol(g[1]).isEmpty()) {
-                    add(ContractCheck.skipped(g[0], g[1] + " is not exported"));
+                DlopenProbe.Blob b = r.blobs().get(g[0]);
+                if (b == null) {
+                    add(ContractCheck.fail(g[0], g[1] + "() did not return"));
                     continue;
                 }
-                NativeBundle.Blob b = lib.sized(g[1]);
                 boolean ok = b.pointer() != 0 && b.size() > 0;
                 add(ContractCheck.of(g[0], ok, g[1] + "() = " + hex(b.pointer()) + ", size " + b.size()));
                 if (ok) {
-                    memoryCheck(g[0] + "-memory", elf, bias, b, elf.exportedSymbol(g[2]));
+                    memoryCheck(g[0] + "-memory", elf, mem, bias, b, elf.exportedSymbol(g[2]));
                 }
             }
         }
         if (payload != null) {
-            compare(k, readable, payload);
+            compare(mem, bias, k, readable, payload);
         }
     }
 
-    /** The returned memory must lie inside the library, in a writable segment and section. */
-    private boolean memoryCheck(String name, ElfFile elf, long bias, NativeBundle.Blob b, Optional<ElfSymbol> sym) {
+    private static String stderrTail(DlopenProbe.Report r) {
+        if (r.stderr().isBlank()) {
+            return "";
+        }
+        String[] lines = r.stderr().split("\n");
+        return "; stderr: " + String.join(" | ", List.of(lines).subList(Math.max(0, lines.length - 3), lines.length));
+    }
+
+    /** Files written or text printed while the library was loaded and called: libkrunfw does neither. */
+    private void sideEffects(DlopenProbe.Report r) {
+        List<String> seen = new ArrayList<>();
+        if (!r.createdFiles().isEmpty()) {
+            seen.add("wrote " + r.createdFiles().size() + " file(s) in the sandbox's scratch directory: "
+                    + String.join(", ", r.createdFiles().subList(0, Math.min(5, r.createdFiles().size()))));
+        }
+        if (!r.stray().isEmpty()) {
+            seen.add("printed " + r.stray().size() + " line(s) on stdout: " + String.join(" | ",
+                    r.stray().subList(0, Math.min(3, r.stray().size()))));
+        }
+        add(ContractCheck.of("side-effects", seen.isEmpty(), seen.isEmpty()
+                ? "loading it and calling its functions wrote no file and printed nothing"
+                : "while loaded it " + String.join("; ", seen) + " (nothing outside the scratch directory was writable)"));
+    }
+
+    /**
+     * The returned memory must lie inside the library, in a writable segment and section, and hold
+     * the file's bytes at that address (the probe's SHA-256 against the file's).
+     */
+    private boolean memoryCheck(String name, ElfFile elf, LoadedImage mem, long bias, DlopenProbe.Blob b,
+                                Optional<ElfSymbol> sym) throws IOException {
         long vaddr = b.pointer() - bias;
         Optional<ProgramHeader> seg = elf.loadSegmentContaining(vaddr, b.size());
-        if (seg.isEmpty()) {
+        if (seg.isEmpty() || b.outside()) {
             add(ContractCheck.fail(name, "[" + hex(b.pointer()) + ", +" + b.size() + ") is not inside the library's"
                     + " PT_LOAD segments (library address " + hex(vaddr) + ")"));
             return false;
@@ -230,40 +409,24 @@ public final class LibraryVerifier {
                 .orElse("no section header covers it");
         String symNote = sym.map(s -> s.value() == vaddr ? ", = " + s.name() : ", not at " + s.name() + " ("
                 + hex(s.value()) + ")").orElse("");
-        add(ContractCheck.of(name, segW && secW, "library address " + hex(vaddr) + " in a " + (segW ? "writable"
-                : "read-only") + " PT_LOAD segment, " + where + symNote
+        MessageDigest d = Digests.md("SHA-256");
+        mem.stream(vaddr, b.size(), d::update);
+        String fileSha = HexFormat.of().formatHex(d.digest());
+        boolean same = b.sha256().map(fileSha::equals).orElse(false);
+        String content = b.sha256().isEmpty() ? "; the probe did not read the bytes"
+                : same ? "; its " + b.size() + " bytes equal the file's (sha256 " + fileSha.substring(0, 16) + "...)"
+                : "; its bytes differ from the file's at that address (sha256 " + b.sha256().get().substring(0, 16)
+                + "... in memory, " + fileSha.substring(0, 16) + "... in the file): code changed them when loaded";
+        boolean ok = segW && secW && same;
+        add(ContractCheck.of(name, ok, "library address " + hex(vaddr) + " in a " + (segW ? "writable"
+                : "read-only") + " PT_LOAD segment, " + where + symNote + content
                 + (segW && secW ? "" : ": libkrun hands this memory to the guest, which writes to it")));
         return true;
     }
 
-    private ContractCheck arrayCheck(ElfFile elf, String name) {
-        Optional<ElfSymbol> s = elf.exportedSymbol(name);
-        if (s.isEmpty()) {
-            return ContractCheck.fail(name, "not exported (the contract exports the payload arrays as data symbols)");
-        }
-        ElfSymbol sym = s.get();
-        Optional<SectionHeader> sec = elf.section(sym.sectionIndex());
-        boolean writable;
-        String where;
-        if (sec.isPresent() && sym.sectionIndex() < Elf.SHN_LORESERVE) {
-            writable = sec.get().writable();
-            where = "in " + sec.get().name() + (writable ? " (SHF_WRITE)" : " (read-only: must be in a writable"
-                    + " section such as .data)");
-        } else {
-            Optional<ProgramHeader> seg = elf.loadSegmentContaining(sym.value(), Math.max(sym.size(), 1));
-            writable = seg.map(ProgramHeader::writable).orElse(false);
-            where = seg.isPresent() ? "in a " + (writable ? "writable" : "read-only") + " PT_LOAD segment"
-                    : "in no PT_LOAD segment";
-        }
-        boolean aligned = sym.value() % KernelPayload.ALIGN == 0;
-        boolean object = sym.isObject();
-        return ContractCheck.of(name, writable && aligned && object, (object ? "data object" : "not a data object (type "
-                + sym.type() + ")") + " at " + hex(sym.value()) + (aligned ? " (65536-aligned)"
-                : " (not 65536-aligned)") + ", " + sym.size() + " bytes, " + where);
-    }
-
-    /** Compares addresses, size and every byte with the payload derived from the image. */
-    private void compare(NativeBundle.Blob k, boolean readable, KernelPayload payload) {
+    /** Compares addresses, size and every byte (the file's, at the returned address) with the image's payload. */
+    private void compare(LoadedImage mem, long bias, DlopenProbe.Blob k, boolean readable, KernelPayload payload)
+            throws IOException {
         boolean addrOk = k.loadAddr() == payload.loadAddr() && k.entryAddr() == payload.entryAddr();
         add(ContractCheck.of("image-addresses", addrOk, "library load " + hex(k.loadAddr()) + " entry "
                 + hex(k.entryAddr()) + "; image load " + hex(payload.loadAddr()) + " entry "
@@ -274,7 +437,7 @@ public final class LibraryVerifier {
             add(ContractCheck.skipped("image-bytes", "the library's payload cannot be read"));
             return;
         }
-        Comparator cmp = new Comparator(k.pointer(), Math.min(k.size(), payload.size()));
+        Comparator cmp = new Comparator(mem, k.pointer() - bias, Math.min(k.size(), payload.size()));
         try {
             payload.writeTo(cmp);
         } catch (IOException e) {
@@ -292,24 +455,26 @@ public final class LibraryVerifier {
         }
     }
 
-    /** A channel that compares what is written with the library's memory. */
+    /** A channel that compares what is written with the library's bytes at {@code vaddr}. */
     private static final class Comparator implements WritableByteChannel {
-        final long address;
+        final LoadedImage mem;
+        final long vaddr;
         final long limit;
         final MessageDigest digest = Digests.md("SHA-512");
         long position;
         long differing;
         long firstDifference = -1;
         private final byte[] mine = new byte[1 << 16];
-        private final byte[] theirs = new byte[1 << 16];
+        private final ByteBuffer theirs = ByteBuffer.allocate(1 << 16);
 
-        Comparator(long address, long limit) {
-            this.address = address;
+        Comparator(LoadedImage mem, long vaddr, long limit) {
+            this.mem = mem;
+            this.vaddr = vaddr;
             this.limit = limit;
         }
 
         @Override
-        public int write(ByteBuffer src) {
+        public int write(ByteBuffer src) throws IOException {
             int total = src.remaining();
             while (src.hasRemaining()) {
                 int n = Math.min(src.remaining(), mine.length);
@@ -317,9 +482,11 @@ public final class LibraryVerifier {
                 digest.update(mine, 0, n);
                 int cmpLen = (int) Math.max(0, Math.min(n, limit - position));
                 if (cmpLen > 0) {
-                    NativeBundle.read(address, position, theirs, cmpLen);
+                    theirs.clear().limit(cmpLen);
+                    ProgramHeader seg = mem.segment(vaddr + position, cmpLen).orElseThrow();
+                    mem.readInto(seg, vaddr + position, theirs);
                     for (int i = 0; i < cmpLen; i++) {
-                        if (mine[i] != theirs[i]) {
+                        if (mine[i] != theirs.get(i)) {
                             if (firstDifference < 0) {
                                 firstDifference = position + i;
                             }

@@ -33,6 +33,11 @@ public record VerifyResult(Path library, Path image, List<ContractCheck> checks)
         return checks.stream().noneMatch(ContractCheck::failed);
     }
 
+    /** The checks that could not run here (no sandbox, inputs not trusted). */
+    public List<ContractCheck> notEvaluated() {
+        return checks.stream().filter(c -> c.status() == ContractCheck.Status.NOT_EVALUATED).toList();
+    }
+
     /** The checks that failed. */
     public List<ContractCheck> failures() {
         return checks.stream().filter(ContractCheck::failed).toList();
@@ -54,8 +59,8 @@ public record VerifyResult(Path library, Path image, List<ContractCheck> checks)
         List<String> out = new ArrayList<>();
         out.add(library + (image != null ? " against " + image : ""));
         for (ContractCheck c : checks) {
-            out.add(String.format(Locale.ROOT, "%-7s %-16s %s", "[" + c.status().name().toLowerCase(Locale.ROOT)
-                    + "]", c.name(), c.evidence()));
+            out.add(String.format(Locale.ROOT, "%-7s %-16s %s", "[" + c.status().label() + "]", c.name(),
+                    c.evidence()));
         }
         return out;
     }
@@ -71,7 +76,7 @@ public record VerifyResult(Path library, Path image, List<ContractCheck> checks)
         for (ContractCheck c : checks) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", c.name());
-            m.put("status", c.status().name().toLowerCase(Locale.ROOT));
+            m.put("status", c.status().label());
             m.put("evidence", c.evidence());
             cs.add(m);
         }

@@ -32,7 +32,8 @@ class ReviewCommandTest {
         assertThat(doc.get("command").asText()).isEqualTo("review");
         assertThat(doc.get("result").asText()).isEqualTo("ok");
         JsonNode details = doc.get("steps").get(0).get("details");
-        assertThat(details.get("reviewed")).hasSize(3);
+        // the three packages and the SRPM's embedded spec, each by its path
+        assertThat(details.get("reviewed")).hasSize(4);
         assertThat(details.get("oneKernelExemption").asText()).contains("The one-kernel exemption holds").doesNotContain("Not evaluated");
         JsonNode first = details.get("findings").get(0);
         assertThat(first.fieldNames()).toIterable()
@@ -50,7 +51,7 @@ class ReviewCommandTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("Legend:", "[x] = Pass, [!] = Fail, [-] = Not applicable, [?] = Not evaluated",
                 "MUST items:", "SHOULD items:", "Generic:", "C/C++:", "krun:",
-                "[!]: c.no-ldconfig (libkrunfw.spec)", "libkrunfw.spec:60: %post -p /sbin/ldconfig",
+                "[!]: c.no-ldconfig (" + spec + ")", spec + ":60: %post -p /sbin/ldconfig",
                 "Result: 1 MUST item(s) failed");
     }
 

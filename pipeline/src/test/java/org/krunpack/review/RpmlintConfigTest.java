@@ -3,6 +3,7 @@ package org.krunpack.review;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.krunpack.core.Sandbox;
 import org.krunpack.core.Tools;
 import org.krunpack.testing.Golden;
 
@@ -43,46 +44,64 @@ class RpmlintConfigTest {
     }
 
     @Test
-    void splitsOneRunsMessagesPerFile(@TempDir Path dir) throws Exception {
+    @Tag("tools") // bubblewrap
+    void eachFileHasItsOwnRunInTheSandboxAndKeepsItsMessages(@TempDir Path dir) throws Exception {
+        // A stand-in rpmlint answering per file (its last argument), as the real one does per package.
         Path fake = script(dir, """
-                cat <<'OUT'
-                ============================ rpmlint session starts ============================
-                libkrunfw.spec:12: W: macro-in-comment %check
-                libkrunfw.x86_64: E: zero-length /usr/lib64/x
-                libkrunfw.src: W: strange-permission lib.c 600
-                libkrunfw-devel.x86_64: W: no-documentation
-                 2 packages and 1 specfiles checked; 1 errors, 3 warnings, 1 badness; has taken 0.1 s
-                OUT
+                case "$3" in
+                *.spec) echo 'libkrunfw.spec:12: W: macro-in-comment %check' ;;
+                *a.rpm) echo 'libkrunfw.x86_64: E: zero-length /usr/lib64/x' ;;
+                *.src.rpm) echo 'libkrunfw.src: W: strange-permission lib.c 600' ;;
+                esac
+                echo "HOME=$HOME" >&2
+                echo ' 1 packages and 0 specfiles checked; 1 errors, 0 warnings, 1 badness; has taken 0.1 s'
                 exit 64
                 """);
-        Path spec = dir.resolve("libkrunfw.spec");
-        Path rpm = dir.resolve("a.rpm");
-        Path srpm = dir.resolve("a.src.rpm");
-        Path devel = dir.resolve("d.rpm");
-        Map<Path, String> files = new java.util.LinkedHashMap<>();
-        files.put(spec, "libkrunfw.spec");
-        files.put(rpm, "libkrunfw.x86_64");
-        files.put(srpm, "libkrunfw.src");
-        files.put(devel, "libkrunfw-devel.x86_64");
-        Map<Path, Rpmlint.Run> runs = new Rpmlint(Optional.of(fake)).runAll(dir.resolve("cfg.toml"), files);
-        assertThat(runs.get(spec).messages()).extracting(Rpmlint.Message::id).containsExactly("macro-in-comment");
-        assertThat(runs.get(rpm).messages()).extracting(Rpmlint.Message::severity).containsExactly("E");
-        assertThat(runs.get(srpm).messages()).extracting(Rpmlint.Message::id).containsExactly("strange-permission");
-        assertThat(runs.get(devel).messages()).extracting(Rpmlint.Message::id).containsExactly("no-documentation");
-        assertThat(Review.lintFinding(runs.get(rpm), "a.rpm").verdict()).isEqualTo(Verdict.FAIL);
-        assertThat(Review.lintFinding(runs.get(rpm), "a.rpm").evidence())
-                .containsExactly("libkrunfw.x86_64: zero-length /usr/lib64/x");
-        assertThat(Review.lintFinding(runs.get(spec), "libkrunfw.spec").verdict()).isEqualTo(Verdict.PASS);
+        Path cfg = Rpmlint.writeConfig(dir.resolve("cfg"), Licenses.fedora());
+        Rpmlint lint = new Rpmlint(Optional.of(fake));
+        Sandbox sandbox = Sandbox.forInputs(false);
+        Rpmlint.Run spec = lint.run(cfg, dir.resolve("libkrunfw.spec"), sandbox);
+        Rpmlint.Run rpm = lint.run(cfg, dir.resolve("a.rpm"), sandbox);
+        Rpmlint.Run srpm = lint.run(cfg, dir.resolve("b.src.rpm"), sandbox);
+        assertThat(spec.messages()).extracting(Rpmlint.Message::id).containsExactly("macro-in-comment");
+        assertThat(rpm.messages()).extracting(Rpmlint.Message::severity).containsExactly("E");
+        assertThat(srpm.messages()).extracting(Rpmlint.Message::id).containsExactly("strange-permission");
+        assertThat(Review.lintFinding(rpm, "a.rpm").verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(Review.lintFinding(rpm, "a.rpm").evidence()).containsExactly("libkrunfw.x86_64: zero-length /usr/lib64/x");
+        assertThat(Review.lintFinding(spec, "libkrunfw.spec").verdict()).isEqualTo(Verdict.PASS);
     }
 
     @Test
+    @Tag("tools") // bubblewrap
     void aCrashingRpmlintIsNotEvaluatedNeverPassed(@TempDir Path dir) throws Exception {
         Path fake = script(dir, "echo 'Traceback (most recent call last):' >&2\nexit 1\n");
-        Path spec = dir.resolve("x.spec");
-        Rpmlint.Run run = new Rpmlint(Optional.of(fake)).run(dir.resolve("cfg.toml"), spec);
+        Path cfg = Rpmlint.writeConfig(dir.resolve("cfg"), Licenses.fedora());
+        Rpmlint.Run run = new Rpmlint(Optional.of(fake)).run(cfg, dir.resolve("x.spec"), Sandbox.forInputs(false));
         assertThat(run.ran()).isFalse();
-        assertThat(run.why()).contains("exited 1 without a report", "Traceback");
+        assertThat(run.why()).contains("exit 1 without a report", "Traceback");
         assertThat(Review.lintFinding(run, "x.spec").verdict()).isEqualTo(Verdict.NOT_EVALUATED);
+    }
+
+    @Test
+    @Tag("tools") // bubblewrap
+    void withoutASandboxRpmlintIsNotRunUnlessTrusted(@TempDir Path dir) throws Exception {
+        Path marker = dir.resolve("ran");
+        Path fake = script(dir, "touch " + marker + "\necho ' 0 packages and 1 specfiles checked; 0 errors'\n");
+        Path cfg = Rpmlint.writeConfig(dir.resolve("cfg"), Licenses.fedora());
+        System.setProperty(Sandbox.SWITCH_PROPERTY, "off");
+        try {
+            Sandbox.resetProbe();
+            Rpmlint.Run run = new Rpmlint(Optional.of(fake)).run(cfg, dir.resolve("x.spec"), Sandbox.forInputs(false));
+            assertThat(run.ran()).isFalse();
+            assertThat(run.why()).contains("no sandbox", "--trust-inputs");
+            assertThat(marker).doesNotExist();
+            assertThat(new Rpmlint(Optional.of(fake)).run(cfg, dir.resolve("x.spec"), Sandbox.forInputs(true)).ran())
+                    .isTrue();
+            assertThat(marker).exists();
+        } finally {
+            System.clearProperty(Sandbox.SWITCH_PROPERTY);
+            Sandbox.resetProbe();
+        }
     }
 
     @Test

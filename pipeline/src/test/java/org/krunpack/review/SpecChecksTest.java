@@ -66,7 +66,7 @@ class SpecChecksTest {
 
     @Test
     void libkrunMustRequireLibkrunfw() {
-        List<Finding> with = check("libkrun.spec", LIBKRUN.replace("REQUIRES", "Requires:       libkrunfw >= 5.0.0"));
+        List<Finding> with = check("libkrun.spec", LIBKRUN.replace("REQUIRES", "Requires:       libkrunfw%{?_isa} >= 5.0.0"));
         assertThat(verdict(with, Rule.REQUIRES_DLOPEN)).isEqualTo(Verdict.PASS);
         List<Finding> without = check("libkrun.spec", LIBKRUN.replace("REQUIRES", ""));
         assertThat(verdict(without, Rule.REQUIRES_DLOPEN)).isEqualTo(Verdict.FAIL);
@@ -77,7 +77,7 @@ class SpecChecksTest {
         List<Finding> fs = check("libkrun.spec", LIBKRUN.replace("REQUIRES", "Requires:       libkrunfw >= 5.0.0"));
         Finding cond = fs.stream().filter(f -> f.check() == Rule.CONDITIONAL_SOURCES).findFirst().orElseThrow();
         assertThat(cond.verdict()).isEqualTo(Verdict.FAIL);
-        assertThat(cond.evidence()).singleElement().asString().startsWith("libkrun.spec:9: Source1:");
+        assertThat(cond.evidence()).singleElement().asString().startsWith("/nonexistent/libkrun.spec:9: Source1:");
         assertThat(verdict(fs, Rule.CRATE_LICENSES)).isEqualTo(Verdict.MANUAL);
         assertThat(verdict(fs, Rule.RUST_MACROS)).isEqualTo(Verdict.PASS);
         assertThat(verdict(fs, Rule.BUILDREQUIRES_GCC)).isEqualTo(Verdict.PASS);
@@ -133,7 +133,7 @@ class SpecChecksTest {
 
     @Test
     void crunKrunMustRequireLibkrun() {
-        assertThat(verdict(check("crun.spec", CRUN.replace("KRUNREQ", "Requires:       libkrun")), Rule.REQUIRES_DLOPEN))
+        assertThat(verdict(check("crun.spec", CRUN.replace("KRUNREQ", "Requires:       libkrun%{?_isa}")), Rule.REQUIRES_DLOPEN))
                 .isEqualTo(Verdict.PASS);
         assertThat(verdict(check("crun.spec", CRUN.replace("KRUNREQ", "")), Rule.REQUIRES_DLOPEN))
                 .isEqualTo(Verdict.FAIL);
@@ -165,11 +165,13 @@ class SpecChecksTest {
                 """;
         List<Finding> fs = check("libkrunfw.spec", spec);
         assertThat(fs.stream().filter(f -> f.verdict() == Verdict.FAIL).map(Finding::id).distinct().sorted())
-                .containsExactly("c.devel-contents", "c.no-ldconfig", "c.soname-explicit", "generic.check-section",
+                .containsExactly("c.devel-contents", "c.no-ldconfig", "c.soname-explicit",
                         "generic.debuginfo-comment", "generic.exclusivearch-comment", "generic.global-not-define",
                         "generic.license-files", "generic.line-length", "generic.patch-comments", "generic.source-url-version",
                         "generic.summary", "krun.exemption-comment", "krun.gpl-license");
         assertThat(verdict(fs, Rule.KERNEL_TARBALL)).isEqualTo(Verdict.PASS);
+        // Whether upstream has a test suite is not known without its tarball: a question, not a failure.
+        assertThat(verdict(fs, Rule.CHECK_SECTION)).isEqualTo(Verdict.MANUAL);
     }
 
     @Test

@@ -23,6 +23,10 @@ final class LibFixture {
     byte[] payload;
     long load = 0x1000000L;
     long entry = 0x1000000L;
+    /** C code appended to the library (a constructor, helpers). */
+    String extra = "";
+    /** What krunfw_get_kernel returns. */
+    String kernelReturn = "(char *)&KERNEL_BUNDLE[0]";
 
     LibFixture(byte[] payload) {
         this.payload = payload;
@@ -57,10 +61,11 @@ final class LibFixture {
         c.append("char *krunfw_get_kernel(size_t *load_addr, size_t *entry_addr, size_t *size)\n{\n")
                 .append(String.format("\t*load_addr = 0x%xUL;\n\t*entry_addr = 0x%xUL;\n\t*size = %dUL;\n", load, entry,
                         payload.length))
-                .append("\treturn (char *)&KERNEL_BUNDLE[0];\n}\n");
+                .append("\treturn ").append(kernelReturn).append(";\n}\n");
         if (withVersion) {
             c.append("int krunfw_get_version(void)\n{\n\treturn ").append(version).append(";\n}\n");
         }
+        c.append(extra);
         Gcc.write(dir.resolve("bundle.c"), c.toString());
         return style == Style.C_LITERAL
                 ? Gcc.sharedLibrary(dir, fileName, soname, "bundle.c")

@@ -20,13 +20,23 @@ class LibraryVerifierStaticTest {
 
     @TempDir
     Path tmp;
+    int bundleShndx = 2;
 
     private Path lib(String name, int machine, String soname, long dataFlags, boolean withVersion) throws IOException {
+        return lib(name, machine, soname, dataFlags, withVersion, 0x20000);
+    }
+
+    private Path lib(String name, int machine, String soname, long dataFlags, boolean withVersion, long bundleAt)
+            throws IOException {
         ElfBuilder b = new ElfBuilder().type(Elf.ET_DYN).machine(machine).soname(soname)
+                .segment(new ElfBuilder.Segment(Elf.PT_LOAD, Elf.PF_R | Elf.PF_X, 0x1000, 0x1000, new byte[64], 64, 16))
+                .segment(new ElfBuilder.Segment(Elf.PT_LOAD, Elf.PF_R | (dataFlags == 3 ? Elf.PF_W : 0), 0x20000,
+                        0x20000, new byte[65536], 65536, 16))
                 .section(new ElfBuilder.Section(".text", Elf.SHT_PROGBITS, 6, 0x1000, new byte[64], 16))
-                .section(new ElfBuilder.Section(".data", Elf.SHT_PROGBITS, dataFlags, 0x20000, new byte[64], 65536))
+                .section(new ElfBuilder.Section(".data", Elf.SHT_PROGBITS, dataFlags, 0x20000, new byte[65536], 65536))
                 .symbol(new ElfBuilder.Symbol("krunfw_get_kernel", 0x1000, 16, 1, Elf.STB_GLOBAL, Elf.STT_FUNC))
-                .symbol(new ElfBuilder.Symbol("KERNEL_BUNDLE", 0x20000, 65536, 2, Elf.STB_GLOBAL, Elf.STT_OBJECT));
+                .symbol(new ElfBuilder.Symbol("KERNEL_BUNDLE", bundleAt, 65536, bundleShndx, Elf.STB_GLOBAL,
+                        Elf.STT_OBJECT));
         if (withVersion) {
             b.symbol(new ElfBuilder.Symbol("krunfw_get_version", 0x1010, 8, 1, Elf.STB_GLOBAL, Elf.STT_FUNC));
         }
@@ -34,7 +44,7 @@ class LibraryVerifierStaticTest {
     }
 
     @Test
-    void aForeignArchitectureLibraryIsInspectedButNotCalled() throws IOException {
+    void aForeignArchitectureLibraryIsInspectedButNotLoaded() throws IOException {
         VerifyResult r = LibraryVerifier.verify(lib("libkrunfw.so.5.5.0", FOREIGN, "libkrunfw.so.5", 3, true),
                 null);
         assertThat(r.check("elf").status()).isEqualTo(ContractCheck.Status.PASS);
@@ -43,9 +53,29 @@ class LibraryVerifierStaticTest {
         assertThat(r.check("file-name").status()).isEqualTo(ContractCheck.Status.PASS);
         assertThat(r.check("exports").status()).isEqualTo(ContractCheck.Status.PASS);
         assertThat(r.check("KERNEL_BUNDLE").status()).isEqualTo(ContractCheck.Status.PASS);
+        assertThat(r.check("KERNEL_BUNDLE").evidence()).contains("in .data (SHF_WRITE)");
+        // The test's ELF writer leaves .dynamic outside every PT_LOAD: ld.so would read unmapped memory.
+        assertThat(r.check("loader").status()).isEqualTo(ContractCheck.Status.FAIL);
+        assertThat(r.check("loader").evidence()).contains("PT_DYNAMIC", "is not inside");
         assertThat(r.check("load").status()).isEqualTo(ContractCheck.Status.SKIPPED);
-        assertThat(r.check("calls").status()).isEqualTo(ContractCheck.Status.FAIL);
+        assertThat(r.check("load").evidence()).startsWith("not loaded: the static checks failed (loader)");
         assertThat(r.ok()).isFalse();
+    }
+
+    @Test
+    void aKernelBundleSymbolOutsideTheFileFailsWhateverItsSectionIndexSays() throws IOException {
+        // st_shndx names .data, but the address lies far outside every segment (a corrupt or hostile file).
+        VerifyResult r = LibraryVerifier.verify(lib("libkrunfw.so.5.5.0", FOREIGN, "libkrunfw.so.5", 3, true,
+                0x7fff0000000L), null);
+        assertThat(r.check("KERNEL_BUNDLE").status()).isEqualTo(ContractCheck.Status.FAIL);
+        assertThat(r.check("KERNEL_BUNDLE").evidence()).contains("at 0x7fff0000000", "in no PT_LOAD segment",
+                "[0x1000, 0x1040) [0x20000, 0x30000)");
+        // In .data by address while st_shndx names .text: named, and failed.
+        bundleShndx = 1;
+        VerifyResult r2 = LibraryVerifier.verify(lib("libkrunfw.so.5.5.0", FOREIGN, "libkrunfw.so.5", 3, true), null);
+        assertThat(r2.check("KERNEL_BUNDLE").status()).isEqualTo(ContractCheck.Status.FAIL);
+        assertThat(r2.check("KERNEL_BUNDLE").evidence()).contains("in .data (SHF_WRITE)", "st_shndx 1 (.text)"
+                + " disagrees with the address");
     }
 
     @Test
@@ -55,6 +85,7 @@ class LibraryVerifierStaticTest {
         assertThat(r.check("soname").evidence()).contains("variant tdx, ABI 5");
         assertThat(r.check("exports").evidence()).isEqualTo("does not export functions krunfw_get_version,"
                 + " krunfw_get_qboot, krunfw_get_initrd");
+        assertThat(r.check("load").status()).isEqualTo(ContractCheck.Status.SKIPPED);
         assertThat(r.check("KERNEL_BUNDLE").status()).isEqualTo(ContractCheck.Status.FAIL);
         assertThat(r.check("KERNEL_BUNDLE").evidence()).contains("in .data (read-only");
         assertThat(r.check("QBOOT_BUNDLE").evidence()).startsWith("not exported");

@@ -28,7 +28,7 @@ import java.util.Optional;
  * resources ({@code org/krunpack/specgen/templates/<profile>/<package>.spec.ftl} and
  * {@code common.ftl}); a user folder laid out the same way overrides them file by file. FreeMarker
  * is set to fail on an undefined value (never an empty field). The strict profile's output is
- * linted (line length, {@code %define}) before it is returned.
+ * linted ({@link SpecRules}) before it is returned.
  */
 public final class SpecGenerator {
     /** Every default template, relative to the templates root (what {@code --eject} writes). */
@@ -39,7 +39,7 @@ public final class SpecGenerator {
     /** The local stand-ins for rpmautospec's macros (see docs/specs.md). */
     public static final String AUTOSPEC_MACROS = "macros.krunpack-autospec";
     static final String ROOT = "/org/krunpack/specgen/templates";
-    public static final int MAX_LINE = 80;
+    public static final int MAX_LINE = SpecRules.MAX_LINE;
 
     private final Configuration cfg;
     private final Path overrides;
@@ -129,26 +129,12 @@ public final class SpecGenerator {
     }
 
     /**
-     * The strict profile's own rules on the rendered text: lines of at most 80 characters (License
-     * and BuildRequires lines excepted: RPM has no continuation for them), {@code %global} not
-     * {@code %define}, no ldconfig scriptlets.
+     * The strict profile's rules on the rendered text: {@link SpecRules}, the rule set
+     * {@code krunpack review} applies too (line length with its exemptions, {@code %global} not
+     * {@code %define}, no ldconfig scriptlets).
      */
     public static List<String> lint(String spec) {
-        List<String> out = new ArrayList<>();
-        String[] lines = spec.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String l = lines[i];
-            if (l.length() > MAX_LINE && !l.startsWith("License:") && !l.startsWith("BuildRequires:")) {
-                out.add("line " + (i + 1) + ": " + l.length() + " characters (at most " + MAX_LINE + ")");
-            }
-            if (l.stripLeading().startsWith("%define")) {
-                out.add("line " + (i + 1) + ": %define (use %global)");
-            }
-            if (l.contains("/sbin/ldconfig") || l.contains("%ldconfig_scriptlets")) {
-                out.add("line " + (i + 1) + ": ldconfig scriptlet (not needed on Fedora >= 28)");
-            }
-        }
-        return out;
+        return SpecRules.check(spec).stream().map(v -> "line " + v.line() + ": " + v.message()).toList();
     }
 
     /** Writes every default template (and the autospec macros) under {@code dir}, for editing. */

@@ -1,5 +1,6 @@
 package org.krunpack.pipeline.steps;
 
+import org.krunpack.core.Sandbox;
 import org.krunpack.core.StepResult;
 import org.krunpack.pipeline.Inputs;
 import org.krunpack.pipeline.Keys;
@@ -16,12 +17,13 @@ public final class VerifyStep implements Step {
 
     @Override
     public void inputs(StepContext ctx, Inputs in) {
-        in.value("step", 1);
+        in.value("step", 2); // 2: static checks first, the dlopen probe in the sandbox
         in.upstream(ctx, Keys.LIBRARY_SHA512).upstream(ctx, Keys.IMAGE_SHA512);
     }
 
     @Override
     public StepResult run(StepContext ctx) {
-        return LibraryVerifier.verify(ctx.get(Keys.LIBRARY), ctx.get(Keys.IMAGE));
+        // Our own fresh build: in the sandbox when this host has one, else a separate process.
+        return LibraryVerifier.verify(ctx.get(Keys.LIBRARY), ctx.get(Keys.IMAGE), Sandbox.forInputs(true));
     }
 }

@@ -1,5 +1,6 @@
 package org.krunpack.cli;
 
+import org.krunpack.pipeline.Workspace;
 import org.krunpack.bundle.BundleRequest;
 import org.krunpack.bundle.BundleResult;
 import org.krunpack.bundle.Bundler;
@@ -28,7 +29,7 @@ public final class BundleCommand extends BaseCommand {
     @Override
     public Integer call() {
         Project project = project();
-        Path img = image != null ? image : outDir.resolve("kernel").resolve(Path.of(project.arch().imagePath()).getFileName());
+        Path img = image != null ? image : Workspace.layout(outDir).image(project.arch());
         BundleResult result = Bundler.bundle(BundleRequest.of(project, img, outDir, qboot, initrd));
         return report(result);
     }

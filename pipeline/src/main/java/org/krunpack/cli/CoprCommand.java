@@ -1,5 +1,6 @@
 package org.krunpack.cli;
 
+import org.krunpack.pipeline.Workspace;
 import org.krunpack.project.CoprSettings;
 import org.krunpack.copr.BuildChain;
 import org.krunpack.copr.BuildWatcher;
@@ -207,7 +208,7 @@ public final class CoprCommand implements Callable<Integer> {
         /** The run of a chain: real clocks, the record in OUT/copr. */
         BuildChain.Run chainRun(boolean detach, BuildWatcher.Options w, String step) {
             return new BuildChain.Run(detach, w, d -> Thread.sleep(d.toMillis()), System::nanoTime,
-                    () -> System.currentTimeMillis() / 1000, outDir.resolve("copr"), step);
+                    () -> System.currentTimeMillis() / 1000, Workspace.layout(outDir).coprDir(), step);
         }
     }
 
@@ -336,7 +337,7 @@ public final class CoprCommand implements Callable<Integer> {
             checkRetries();
             BuildWatcher.Options w = watchOptions(follow);
             if (ids.isEmpty()) {
-                BuildChain.Plan plan = BuildChain.read(outDir.resolve("copr"));
+                BuildChain.Plan plan = BuildChain.read(Workspace.layout(outDir).coprDir());
                 CoprConfig c = config(configFromProject(), false);
                 BuildChain.Result r = BuildChain.resume(client(c, false), plan, chainRun(false, w, "copr watch"),
                         log());

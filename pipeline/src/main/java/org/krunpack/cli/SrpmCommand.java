@@ -1,5 +1,6 @@
 package org.krunpack.cli;
 
+import org.krunpack.pipeline.Workspace;
 import org.krunpack.project.PackagingConfig;
 import org.krunpack.project.Project;
 import org.krunpack.packaging.RpmSources;
@@ -65,7 +66,7 @@ public final class SrpmCommand extends BaseCommand {
                     RpmSourcesCommand.mirror(mirror), project.sourceDateEpoch(), java.util.Map.of()), log()));
         }
         results.add(Srpms.build(cfg, new Srpms.Request(selected, src,
-                srpmDir != null ? srpmDir : outDir.resolve("srpm"), project.sourceDateEpoch(), standIn)));
+                srpmDir != null ? srpmDir : Workspace.layout(outDir).srpmDir(), project.sourceDateEpoch(), standIn)));
         return report(results);
     }
 }

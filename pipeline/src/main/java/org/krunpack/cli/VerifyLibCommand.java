@@ -1,5 +1,6 @@
 package org.krunpack.cli;
 
+import org.krunpack.pipeline.Workspace;
 import org.krunpack.core.Sandbox;
 import org.krunpack.verify.LibraryVerifier;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ public final class VerifyLibCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        Path lib = library != null ? library : outDir.resolve("bundle").resolve(project().libraryFileName());
+        Path lib = library != null ? library : Workspace.layout(outDir).bundleDir().resolve(project().libraryFileName());
         return report(LibraryVerifier.verify(lib, image, Sandbox.forInputs(trustInputs)));
     }
 }

@@ -48,6 +48,11 @@ public final class RealFixtures {
                 + " (the repository's ../shared/fixtures/); these tests need them");
     }
 
+    /** A fixture file by its path under the fixtures directory, e.g. {@code libkrun/libkrun-1.18.1.tar.gz}. */
+    public static Path file(String relative) {
+        return require(dir().resolve(relative));
+    }
+
     public static Path libkrunfw(String version) {
         return require(dir().resolve("libkrunfw/libkrunfw-" + version + ".tar.gz"));
     }

@@ -154,6 +154,8 @@ public abstract class BaseCommand implements Callable<Integer> {
                 String head = switch (o.status()) {
                     case RAN -> "[ok]   " + o.step() + String.format(" (%.1f s)", o.millis() / 1000.0);
                     case CACHED -> "[ok]   " + o.step() + " (unchanged: skipped)";
+                    case SHARED -> "[ok]   " + o.step() + String.format(" (from the shared build cache, %.1f s)",
+                            o.millis() / 1000.0);
                     case FAILED -> "[FAIL] " + o.step();
                     case NOT_RUN -> "[--]   " + o.step() + " (not run: an earlier step failed)";
                 };

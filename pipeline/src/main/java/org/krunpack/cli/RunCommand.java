@@ -43,6 +43,10 @@ abstract class RunCommand extends BaseCommand {
                         log.println(line);
                         log.flush();
                     });
+            if (project.cache() != null) {
+                // Only now: Maven Resolver's classes stay unloaded for projects without a shared cache.
+                ctx.withSharedCache(org.krunpack.pipeline.MavenStepCache.of(project));
+            }
             RunReport report = Runner.run(steps, ctx);
             return report(report);
         }

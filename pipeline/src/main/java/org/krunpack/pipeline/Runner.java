@@ -81,9 +81,24 @@ public final class Runner {
         // A run that fails or is killed half-way must not leave a record claiming success.
         StepRecord.delete(recordFile);
         Map<String, String> before = new HashMap<>(ctx.values());
-        StepResult result;
+        SharedCache shared = ctx.options().useCache() && in.uncacheableReason() == null
+                && step instanceof Shareable ? ctx.sharedCache() : null;
+        StepResult result = null;
+        StepOutcome.Status status = StepOutcome.Status.RAN;
         try {
-            result = step.run(ctx);
+            if (shared != null) {
+                Shareable s = (Shareable) step;
+                SharedCache.Fetched f = shared.fetch(step.name(), digest, s.sharedFiles(ctx));
+                if (f.found()) {
+                    result = s.restored(ctx, f.summary(), shared.describe());
+                    status = StepOutcome.Status.SHARED;
+                } else {
+                    ctx.log(step.name() + ": " + f.why() + "; running it");
+                }
+            }
+            if (result == null) {
+                result = step.run(ctx);
+            }
         } catch (RuntimeException | Error e) {
             return failed(step, e, t0, why);
         }
@@ -103,11 +118,17 @@ public final class Runner {
             artifacts.add(new StepRecord.RecordedArtifact(a.role(), p.toString(),
                     Files.isRegularFile(p) ? ctx.digests().sha512(p) : null));
         }
+        if (shared != null && status == StepOutcome.Status.RAN) {
+            String problem = shared.publish(step.name(), digest, ((Shareable) step).sharedFiles(ctx), result.summary());
+            if (problem != null) {
+                ctx.log(step.name() + ": " + problem);
+            }
+        }
         if (in.uncacheableReason() == null) {
             new StepRecord(StepRecord.FORMAT, step.name(), digest, in.components(), result.summary(),
                     result.details(), artifacts, put, Instant.now().toString(), millis).write(recordFile);
         }
-        return new StepOutcome(step.name(), StepOutcome.Status.RAN, result, millis, why);
+        return new StepOutcome(step.name(), status, result, millis, why);
     }
 
     private static StepOutcome failed(Step step, Throwable e, long t0, String why) {

@@ -21,6 +21,7 @@ public final class StepContext {
     private final boolean terminal;
     private final Consumer<String> log;
     private final Map<String, String> values = new HashMap<>();
+    private SharedCache sharedCache;
 
     public StepContext(Project project, Workspace workspace, RunOptions options, FileDigests digests,
                        PrintStream progress, boolean terminal, Consumer<String> log) {
@@ -47,6 +48,17 @@ public final class StepContext {
 
     public FileDigests digests() {
         return digests;
+    }
+
+    /** The shared build cache ({@code cache.repository}), or null. */
+    public SharedCache sharedCache() {
+        return sharedCache;
+    }
+
+    /** Uses a shared build cache for the {@link Shareable} steps of this run (null: none). */
+    public StepContext withSharedCache(SharedCache cache) {
+        this.sharedCache = cache;
+        return this;
     }
 
     /** Where progress goes (stderr in JSON mode). */

@@ -8,6 +8,8 @@ import org.krunpack.patches.Hunk;
 import org.krunpack.patches.Patch;
 import org.krunpack.pipeline.Inputs;
 import org.krunpack.pipeline.Keys;
+import org.krunpack.pipeline.Shareable;
+import org.krunpack.pipeline.SharedResult;
 import org.krunpack.pipeline.Step;
 import org.krunpack.pipeline.StepContext;
 import org.krunpack.project.Project;
@@ -21,9 +23,10 @@ import java.util.Map;
 /**
  * Compiles the C files the series changes (those the config builds) before the full build, so a
  * patch that applies (with fuzz, say) but does not compile fails within minutes, naming the patch
- * whose lines hold the error. The objects stay in the build directory for the full build.
+ * whose lines hold the error. The objects stay in the build directory for the full build. Its verdict
+ * is shared through the shared build cache with the kernel image it precedes.
  */
-public final class PatchedCodeStep implements Step {
+public final class PatchedCodeStep implements Step, Shareable {
     @Override
     public String name() {
         return "patched-code";
@@ -69,6 +72,16 @@ public final class PatchedCodeStep implements Step {
         List<KernelBuild.Compiled> results = files.isEmpty() ? List.of()
                 : KernelBuild.compileFirst(request(ctx), files, hunks, log, ctx.progress(), ctx.terminal());
         return new Result(results, files.isEmpty() ? null : log);
+    }
+
+    @Override
+    public Map<String, Path> sharedFiles(StepContext ctx) {
+        return Map.of();
+    }
+
+    @Override
+    public StepResult restored(StepContext ctx, List<String> summary, String origin) {
+        return new SharedResult(name(), summary, origin, List.of());
     }
 
     /** What compiling the patched files first found. */

@@ -14,7 +14,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Loading real (tiny) libraries built with gcc through the ABI, as libkrun would. */
+/** Real (tiny) libraries built with gcc, their kernel read through the ABI in the sandbox, as libkrun would. */
 @Tag("tools")
 class KernelBundleTest {
     @TempDir
@@ -55,6 +55,7 @@ class KernelBundleTest {
     void aReadOnlyArrayIsReported() throws Exception {
         KernelBundle b = KernelBundle.load(lib("rodata", ".section .rodata", ".balign 65536", true));
         assertThat(b.problems()).singleElement().asString().contains("read-only memory").contains(".rodata");
+        assertThat(b.payload()[65535]).isEqualTo((byte) 0x42);
     }
 
     @Test
@@ -73,11 +74,39 @@ class KernelBundleTest {
     }
 
     @Test
+    void theLibrarysCodeRunsInTheSandboxNeverInKrunpacksProcess() throws Exception {
+        Path canary = tmp.resolve("canary");
+        Path good = lib("ctor", ".section .data", ".balign 65536", true);
+        Path dir = good.getParent();
+        // A constructor that writes next to the test's files, then one that aborts.
+        Files.writeString(dir.resolve("c.c"), """
+                #include <fcntl.h>
+                #include <stdlib.h>
+                __attribute__((constructor)) static void c(void)
+                { creat("%s", 0644); if (getenv("KRUNPACK_TEST_ABORT")) abort(); }
+                """.formatted(canary));
+        Path so = dir.resolve("libkrunfw-ctor.so.5.5.0");
+        Tools.check(List.of("gcc", "-shared", "-fPIC", "-o", so.toString(), "k.c", "b.S", "c.c"), dir, null);
+        KernelBundle b = KernelBundle.load(so);
+        assertThat(b.payload()).hasSize(65536);
+        assertThat(canary).as("the constructor ran in a sandbox that cannot write the host's files").doesNotExist();
+
+        Files.writeString(dir.resolve("a.c"), "#include <stdlib.h>\n"
+                + "__attribute__((constructor)) static void a(void) { abort(); }\n");
+        Path aborting = dir.resolve("libkrunfw-abort.so.5.5.0");
+        Tools.check(List.of("gcc", "-shared", "-fPIC", "-o", aborting.toString(), "k.c", "b.S", "a.c"), dir, null);
+        assertThatThrownBy(() -> KernelBundle.load(aborting)).isInstanceOfSatisfying(KrunpackException.class, e -> {
+            assertThat(e.exitCode()).isEqualTo(ExitCode.CHECK_FAILED);
+            assertThat(e.getMessage()).contains("SIGABRT");
+        });
+    }
+
+    @Test
     void aFileThatIsNoLibraryCannotBeLoaded() throws Exception {
         Path junk = Files.writeString(tmp.resolve("libkrunfw.so.5"), "not an ELF");
         assertThatThrownBy(() -> KernelBundle.load(junk)).isInstanceOfSatisfying(KrunpackException.class, e -> {
             assertThat(e.exitCode()).isEqualTo(ExitCode.CHECK_FAILED);
-            assertThat(e.getMessage()).startsWith("cannot dlopen ");
+            assertThat(e.getMessage()).startsWith("cannot load ");
         });
     }
 }

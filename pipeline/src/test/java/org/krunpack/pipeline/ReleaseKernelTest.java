@@ -111,7 +111,8 @@ class ReleaseKernelTest {
         assertThat(step(doc, "patched-code").path("details").path("files")).isNotEmpty();
         assertThat(step(doc, "config").path("details").path("patchOptionsOff")).isEmpty();
 
-        JsonNode smoke = step(doc, "smoke").path("details");
+        // The smoke step reports the QEMU boot ("smoke") and the libkrun backend ("smoke-libkrun").
+        JsonNode smoke = step(doc, "smoke").path("details").path("smoke");
         String accel = smoke.path("accelerator").path("name").asText();
         assertThat(accel).isIn("kvm", "tcg");
         assertThat(smoke.path("accelerator").path("reason").asText()).isNotBlank();

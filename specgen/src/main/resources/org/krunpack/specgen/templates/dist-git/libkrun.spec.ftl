@@ -1,6 +1,7 @@
 <#import "/common.ftl" as c>
 ${generatedBy}
 
+<@c.bcondLines/>
 %bcond_with check
 
 ${c.tag("Name", name)}

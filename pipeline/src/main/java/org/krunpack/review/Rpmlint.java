@@ -54,6 +54,9 @@ public final class Rpmlint {
                     + " SysV .hash is Fedora's normal output"),
             new Filter("no-binary", ".*-devel", "a Fedora -devel package is arch-specific and may hold only the"
                     + " unversioned .so link"),
+            new Filter("no-binary", "crun-(krun|wasm)", "crun-krun and crun-wasm hold the symbolic link crun's"
+                    + " make install makes to the arch-specific crun, and Require crun%{?_isa}: arch-specific as"
+                    + " in Fedora"),
             new Filter("no-library-dependency-for", ".*-devel", "Fedora's rpm generates the soname Requires"
                     + " of a -devel .so link (libsymlink.attr); this host's rpm may lack that generator and"
                     + " c.devel-isa-requires checks the explicit requirement"),

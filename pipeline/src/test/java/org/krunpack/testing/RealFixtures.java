@@ -57,6 +57,16 @@ public final class RealFixtures {
         return require(dir().resolve("libkrunfw/libkrunfw-" + version + ".tar.gz"));
     }
 
+    /** crun 1.21's release tarball as Debian ships it (top directory crun-1.21/). */
+    public static Path crun121() {
+        return require(dir().resolve("crun/crun_1.21.orig.tar.gz"));
+    }
+
+    /** libkrun 1.18.1's release (git archive of tag v1.18.1, top directory libkrun-1.18.1/). */
+    public static Path libkrun1181() {
+        return require(dir().resolve("libkrun/libkrun-1.18.1.tar.gz"));
+    }
+
     public static Path refreshed0008() {
         return require(dir().resolve("libkrunfw/rebase-6.12.117/0008-virtio-vsock-support-dgrams.patch"));
     }

@@ -21,7 +21,7 @@ public final class ModelReader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> PACKAGE_KEYS = Set.of("version", "release", "kernel", "abi", "summary",
             "description", "license", "distGitLicense", "licenseFiles", "docFiles", "url", "sources", "patches",
-            "arches", "buildRequires", "archBuildRequires", "subpackages", "requires", "crates", "changelog");
+            "arches", "buildRequires", "archBuildRequires", "subpackages", "requires", "crates", "changelog", "switches");
 
     private final String subject;
     private final List<String> problems = new ArrayList<>();
@@ -151,6 +151,15 @@ public final class ModelReader {
             log.add(new PackageModel.ChangelogEntry(str(x, w, "date", true), str(x, w, "author", true),
                     str(x, w, "evr", true), list(x, w, "lines")));
         }
+        List<PackageModel.Switch> switches = new ArrayList<>();
+        JsonNode sw = n.path("switches");
+        for (int i = 0; i < sw.size(); i++) {
+            String w = at + ".switches[" + i + "]";
+            JsonNode x = sw.get(i);
+            unknownKeys(x, w, Set.of("name", "default", "arches", "reason", "buildRequires"));
+            switches.add(new PackageModel.Switch(str(x, w, "name", true), str(x, w, "default", true),
+                    list(x, w, "arches"), str(x, w, "reason", true), list(x, w, "buildRequires")));
+        }
         int abi = n.has("abi") ? n.get("abi").asInt(-1) : -1;
         if (n.has("abi") && !n.get("abi").canConvertToInt()) {
             problems.add(at + ".abi: expected a number (the SONAME major)");
@@ -159,7 +168,7 @@ public final class ModelReader {
                 str(n, at, "summary", true), list(n, at, "description"), str(n, at, "license", true),
                 str(n, at, "distGitLicense", false), list(n, at, "licenseFiles"), list(n, at, "docFiles"),
                 str(n, at, "url", true), str(n, at, "kernel", false), abi, sources, patches, arches,
-                list(n, at, "buildRequires"), abr, subs, reqs, crates, log);
+                list(n, at, "buildRequires"), abr, subs, reqs, crates, log, switches);
     }
 
     private void unknownKeys(JsonNode n, String at, Set<String> known) {

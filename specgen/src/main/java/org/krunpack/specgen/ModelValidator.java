@@ -124,6 +124,30 @@ public final class ModelValidator {
             }
             deps(w + ".requires", b.requires());
         }
+        Set<String> switches = new HashSet<>();
+        for (int i = 0; i < p.switches().size(); i++) {
+            PackageModel.Switch sw = p.switches().get(i);
+            String w = at + ".switches[" + i + "]";
+            if (!BCOND.matcher(sw.name()).matches()) {
+                add(w + ".name", "'" + sw.name() + "' is not a build-condition name (lower-case letters, digits, _)");
+            } else if (!switches.add(sw.name())) {
+                add(w + ".name", "'" + sw.name() + "' defined twice");
+            }
+            if (!PackageModel.Switch.DEFAULTS.contains(sw.defaultOn())) {
+                add(w + ".default", "'" + sw.defaultOn() + "' is not one of " + PackageModel.Switch.DEFAULTS
+                        + " (fedora: on in Fedora, off in RHEL and EPEL)");
+            }
+            for (String a : sw.arches()) {
+                if (!ARCHES.contains(a)) {
+                    add(w + ".arches", "unknown arch '" + a + "'");
+                }
+            }
+            if (sw.reason().isBlank()) {
+                add(w + ".reason", "required: say why the switch exists and why its default");
+            }
+            oneLine(w + ".reason", sw.reason());
+            deps(w + ".buildRequires", sw.buildRequires());
+        }
         Set<String> subs = new HashSet<>();
         for (int i = 0; i < p.subpackages().size(); i++) {
             PackageModel.Subpackage s = p.subpackages().get(i);

@@ -77,6 +77,19 @@ public final class ModelWriter {
                 flow(i + "    ", "requires", b.requires());
             }
         }
+        if (!p.switches().isEmpty()) {
+            out.append(i).append("switches:\n");
+            for (PackageModel.Switch s : p.switches()) {
+                String j = i + "    ";
+                out.append(i).append("  - name: ").append(q(s.name())).append('\n');
+                scalar(j, "default", s.defaultOn());
+                if (!s.arches().isEmpty()) {
+                    flow(j, "arches", s.arches());
+                }
+                scalar(j, "reason", s.reason());
+                list(j, "buildRequires", s.buildRequires());
+            }
+        }
         if (!p.subpackages().isEmpty()) {
             out.append(i).append("subpackages:\n");
             for (PackageModel.Subpackage s : p.subpackages()) {

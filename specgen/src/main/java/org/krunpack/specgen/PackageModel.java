@@ -28,6 +28,8 @@ import java.util.Optional;
  * @param requires        run-time Requires RPM cannot find itself (dlopen)
  * @param crates          statically linked crates (libkrun): licences for License and bundled()
  * @param changelog       newest first (manual release policy)
+ * @param switches        build switches that are not subpackages (bconds with reasons: criu, gpu, ...);
+ *                        what a switch does is the template's business, the model says its default
  */
 public record PackageModel(String name, String version, String release, String summary,
                            List<String> description, String license, String distGitLicense,
@@ -35,7 +37,19 @@ public record PackageModel(String name, String version, String release, String s
                            int abi, List<Source> sources, List<Patch> patches, Arches arches,
                            List<String> buildRequires, List<ArchBuildRequires> archBuildRequires,
                            List<Subpackage> subpackages, List<Requirement> requires, List<Crate> crates,
-                           List<ChangelogEntry> changelog) {
+                           List<ChangelogEntry> changelog, List<Switch> switches) {
+
+    /** A model without build switches (the shape before switches existed). */
+    public PackageModel(String name, String version, String release, String summary, List<String> description,
+                        String license, String distGitLicense, List<String> licenseFiles, List<String> docFiles,
+                        String url, String kernel, int abi, List<Source> sources, List<Patch> patches, Arches arches,
+                        List<String> buildRequires, List<ArchBuildRequires> archBuildRequires,
+                        List<Subpackage> subpackages, List<Requirement> requires, List<Crate> crates,
+                        List<ChangelogEntry> changelog) {
+        this(name, version, release, summary, description, license, distGitLicense, licenseFiles, docFiles, url,
+                kernel, abi, sources, patches, arches, buildRequires, archBuildRequires, subpackages, requires,
+                crates, changelog, List.of());
+    }
 
     public static final String AUTORELEASE = "autorelease";
 
@@ -48,7 +62,7 @@ public record PackageModel(String name, String version, String release, String s
                                     List<ChangelogEntry> newChangelog) {
         return new PackageModel(name, newVersion, newRelease, summary, description, license, distGitLicense,
                 licenseFiles, docFiles, url, newKernel, abi, List.copyOf(newSources), patches, arches, buildRequires,
-                archBuildRequires, subpackages, requires, crates, List.copyOf(newChangelog));
+                archBuildRequires, subpackages, requires, crates, List.copyOf(newChangelog), switches);
     }
 
     /** A copy bundling another kernel version (stand-in builds). */
@@ -113,6 +127,25 @@ public record PackageModel(String name, String version, String release, String s
      * @param reason  why (a spec comment)
      */
     public record Requirement(String subpackage, String name, String version, String reason) {
+    }
+
+    /** The switch with this name, if the model has one. */
+    public Optional<Switch> switchNamed(String switchName) {
+        return switches.stream().filter(s -> s.name().equals(switchName)).findFirst();
+    }
+
+    /**
+     * A build switch: a bcond ({@code --with NAME} / {@code --without NAME}) with its reason.
+     *
+     * @param name          the bcond name ("criu", "gpu")
+     * @param defaultOn     "on", "off", or "fedora" (on in Fedora, off in RHEL/EPEL)
+     * @param arches        when not empty, the switch can be on only on these arches (off elsewhere)
+     * @param reason        why the switch exists and why its default (a spec comment)
+     * @param buildRequires what the switch needs when on
+     */
+    public record Switch(String name, String defaultOn, List<String> arches, String reason,
+                         List<String> buildRequires) {
+        public static final List<String> DEFAULTS = List.of("on", "off", "fedora");
     }
 
     /** A statically linked crate and its SPDX licence. */

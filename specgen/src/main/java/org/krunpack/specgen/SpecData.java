@@ -68,6 +68,16 @@ public final class SpecData {
         Map<String, Object> subs = new LinkedHashMap<>();
         List<Map<String, Object>> subList = new ArrayList<>();
         Map<String, Map<String, Object>> bconds = new LinkedHashMap<>();
+        Map<String, Object> switches = new LinkedHashMap<>();
+        for (PackageModel.Switch sw : p.switches()) {
+            Map<String, Object> b = Map.of("name", sw.name(), "default", !sw.defaultOn().equals("off"),
+                    "comment", SpecText.comment("--with/--without " + sw.name() + ": " + sw.reason()),
+                    "decl", switchDeclaration(sw));
+            bconds.put(sw.name(), b);
+            switches.put(sw.name(), Map.of("name", sw.name(), "buildRequires", sorted(sw.buildRequires())));
+        }
+        m.put("switch", switches);
+        m.put("switches", new ArrayList<>(switches.values()));
         for (PackageModel.Subpackage s : p.subpackages()) {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("name", s.name());
@@ -87,7 +97,8 @@ public final class SpecData {
             if (!s.bcond().isEmpty() && !bconds.containsKey(s.bcond())) {
                 bconds.put(s.bcond(), Map.of("name", s.bcond(), "default", s.bcondDefault(),
                         "comment", SpecText.comment((s.bcondDefault() ? "--without " : "--with ") + s.bcond()
-                                + ": " + s.reason())));
+                                + ": " + s.reason()),
+                        "decl", List.of((s.bcondDefault() ? "%bcond_without " : "%bcond_with ") + s.bcond())));
             }
         }
         m.put("sub", subs);
@@ -122,6 +133,30 @@ public final class SpecData {
             return p.distGitLicense().isEmpty() ? p.license() : p.distGitLicense();
         }
         return SpecText.combinedLicense(p.license(), p.crates());
+    }
+
+    /**
+     * The lines declaring a switch's bcond: on or off, on only in Fedora, on only on some arches
+     * (plain %if/%ifarch: {@code %bcond NAME EXPR} needs rpm 4.17.1, newer than EPEL 9's).
+     */
+    static List<String> switchDeclaration(PackageModel.Switch sw) {
+        String on = "%bcond_without " + sw.name();
+        String off = "%bcond_with " + sw.name();
+        if (sw.defaultOn().equals("off")) {
+            return List.of(off);
+        }
+        List<String> inner = sw.arches().isEmpty() ? List.of(on)
+                : List.of("%ifarch " + String.join(" ", sw.arches()), on, "%else", off, "%endif");
+        if (sw.defaultOn().equals("on")) {
+            return inner;
+        }
+        List<String> out = new ArrayList<>();
+        out.add("%if 0%{?fedora}");
+        out.addAll(inner);
+        out.add("%else");
+        out.add(off);
+        out.add("%endif");
+        return out;
     }
 
     private static List<Map<String, Object>> requires(PackageModel p, String on) {

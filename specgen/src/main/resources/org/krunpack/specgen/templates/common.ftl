@@ -35,10 +35,18 @@ ${l}
 <#macro bcondLines>
 <#list bconds as b>
 <@lines b.comment/>
-<#if b.default>
-%bcond_without ${b.name}
-<#else>
-%bcond_with ${b.name}
+<@lines b.decl/>
+</#list>
+</#macro>
+<#-- BuildRequires of the switches, each under its %if %{with NAME}. -->
+<#macro switchBuildRequireLines>
+<#list switches as w>
+<#if w.buildRequires?has_content>
+%if %{with ${w.name}}
+<#list w.buildRequires as b>
+${tag("BuildRequires", b)}
+</#list>
+%endif
 </#if>
 </#list>
 </#macro>

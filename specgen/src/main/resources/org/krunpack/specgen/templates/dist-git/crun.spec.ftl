@@ -1,11 +1,7 @@
 <#import "/common.ftl" as c>
 ${generatedBy}
 
-%if 0%{?fedora}
-%ifarch ${sub["krun"].arches}
-%global krun_opts --with-libkrun
-%endif
-%endif
+<@c.bcondLines/>
 
 ${c.tag("Name", name)}
 ${c.tag("Version", version)}
@@ -18,38 +14,60 @@ ${c.tag("URL", url)}
 
 <@c.patchLines/>
 </#if>
+<#if arches.restricted>
+
+<@c.lines arches.comment/>
+${c.tag("ExclusiveArch", arches.list)}
+</#if>
 
 <@c.buildRequireLines/>
-%if %{defined krun_opts}
-${c.tag("BuildRequires", "libkrun-devel")}
+<@c.switchBuildRequireLines/>
+
+# podman and containers-common require an OCI runtime by this name
+${c.tag("Provides", "oci-runtime")}
+<#if switch?keys?seq_contains("criu")>
+%if %{with criu}
+# checkpoint/restore calls libcriu, which runs the criu tool
+${c.tag("Recommends", "criu >= 3.17.1")}
+${c.tag("Recommends", "criu-libs")}
 %endif
+</#if>
 
 %description
 <@c.lines description/>
+<#list subpackages as s>
 
-%if %{defined krun_opts}
-<@c.package sub["krun"]>
-<@c.requireLines sub["krun"].requires false/>
+<@c.open s/>
+<@c.package s>
+<@c.requireLines s.requires false/>
 ${c.tag("Requires", "%{name} = %{?epoch:%{epoch}:}%{version}-%{release}")}
-${c.tag("Provides", "krun = %{version}-%{release}")}
+<#if s.name == "krun">
+${c.tag("Provides", "krun = %{?epoch:%{epoch}:}%{version}-%{release}")}
+<#elseif s.name == "wasm">
+${c.tag("Recommends", "wasmedge")}
+</#if>
 </@c.package>
-%endif
+<@c.close s/>
+</#list>
 
 %prep
 %autosetup -p1
 
 %build
-./autogen.sh
-%configure --disable-silent-rules --disable-static %{?krun_opts}
+# What upstream's autogen.sh does, without its 'git submodule update', which
+# would act on any git repository around the build directory.
+autoreconf -fi
+%configure --disable-silent-rules \
+  %{?with_krun:--with-libkrun} \
+  %{?with_wasm:--with-wasmedge} \
+  %{!?with_criu:--disable-criu}
 %make_build
 
 %install
+# make install also links krun and crun-wasm to crun when configured for them
 %make_install
-rm -f %{buildroot}%{_libdir}/libcrun.la %{buildroot}%{_libdir}/libcrun.a
-rm -rf %{buildroot}%{_includedir} %{buildroot}%{_libdir}/libcrun.so*
-%if %{defined krun_opts}
-ln -s ../bin/crun %{buildroot}%{_bindir}/krun
-%endif
+# crun links its own libcrun statically; no library or headers are shipped
+rm -f %{buildroot}%{_libdir}/libcrun.a %{buildroot}%{_libdir}/libcrun.la
 
 %files
 <#list licenseFiles as f>
@@ -60,11 +78,26 @@ ln -s ../bin/crun %{buildroot}%{_bindir}/krun
 </#list>
 %{_bindir}/crun
 %{_mandir}/man1/crun.1*
+<#if sub?keys?seq_contains("krun")>
 
-%if %{defined krun_opts}
+<@c.open sub["krun"]/>
 %files krun
+<#list licenseFiles as f>
+%license ${f}
+</#list>
 %{_bindir}/krun
 %{_mandir}/man1/krun.1*
-%endif
+<@c.close sub["krun"]/>
+</#if>
+<#if sub?keys?seq_contains("wasm")>
+
+<@c.open sub["wasm"]/>
+%files wasm
+<#list licenseFiles as f>
+%license ${f}
+</#list>
+%{_bindir}/crun-wasm
+<@c.close sub["wasm"]/>
+</#if>
 
 <@c.changelogSection/>

@@ -1,6 +1,7 @@
 <#import "/common.ftl" as c>
 ${generatedBy}
 
+<@c.bcondLines/>
 %bcond_with check
 
 ${c.tag("Name", name)}
@@ -22,6 +23,7 @@ ${c.tag("Source1", sources[1].url)}
 ${c.tag("ExclusiveArch", arches.list)}
 
 <@c.buildRequireLines/>
+<@c.switchBuildRequireLines/>
 
 <@c.requireLines requires false/>
 
@@ -48,7 +50,8 @@ tar -xf %{SOURCE1}
 %endif
 
 %build
-%make_build
+%make_build %{?with_blk:BLK=1} %{?with_net:NET=1} \
+  %{?with_gpu:GPU=1} %{?with_snd:SND=1}
 %if %{with sev}
 %make_build SEV=1
 %endif
@@ -76,6 +79,8 @@ tar -xf %{SOURCE1}
 
 %files devel
 %{_includedir}/libkrun.h
+%{_includedir}/libkrun_display.h
+%{_includedir}/libkrun_input.h
 %{_libdir}/libkrun.so
 %{_libdir}/pkgconfig/libkrun.pc
 

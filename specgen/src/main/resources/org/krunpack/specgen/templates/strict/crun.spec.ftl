@@ -1,9 +1,7 @@
 <#import "/common.ftl" as c>
 ${generatedBy}
 
-<@c.open sub["krun"]/>
-%global krun_opts --with-libkrun
-<@c.close sub["krun"]/>
+<@c.bcondLines/>
 
 ${c.tag("Name", name)}
 ${c.tag("Version", version)}
@@ -16,44 +14,71 @@ ${c.tag("URL", url)}
 
 <@c.patchLines/>
 </#if>
+<#if arches.restricted>
+
+<@c.lines arches.comment/>
+${c.tag("ExclusiveArch", arches.list)}
+</#if>
 
 <@c.buildRequireLines/>
-<@c.open sub["krun"]/>
-# configure --with-libkrun needs only libkrun.h (crun dlopen()s the library)
-${c.tag("BuildRequires", "libkrun-devel")}
-<@c.close sub["krun"]/>
+<@c.switchBuildRequireLines/>
+
+# podman and containers-common require an OCI runtime by this name
+${c.tag("Provides", "oci-runtime")}
+<#if switch?keys?seq_contains("criu")>
+%if %{with criu}
+# checkpoint/restore calls libcriu, which runs the criu tool
+${c.tag("Recommends", "criu%{?_isa} >= 3.17.1")}
+${c.tag("Recommends", "criu-libs%{?_isa}")}
+%endif
+</#if>
 
 %description
 <@c.lines description/>
+<#list subpackages as s>
 
-<@c.open sub["krun"]/>
-<@c.package sub["krun"]>
-<@c.requireLines sub["krun"].requires true/>
+<@c.open s/>
+<@c.package s>
+<@c.requireLines s.requires true/>
 ${c.tag("Requires", "%{name}%{?_isa} = %{?epoch:%{epoch}:}%{version}-%{release}")}
-${c.tag("Provides", "krun = %{version}-%{release}")}
+<#if s.name == "krun">
+${c.tag("Provides", "krun = %{?epoch:%{epoch}:}%{version}-%{release}")}
+<#elseif s.name == "wasm">
+${c.tag("Recommends", "wasmedge%{?_isa}")}
+</#if>
 </@c.package>
-<@c.close sub["krun"]/>
+<@c.close s/>
+</#list>
 
 %prep
 %autosetup -p1
 
 %build
-./autogen.sh
-%configure --disable-silent-rules --disable-static %{?krun_opts}
+# What upstream's autogen.sh does, without its 'git submodule update', which
+# would act on any git repository around the build directory.
+autoreconf -fi
+%configure --disable-silent-rules \
+  %{?with_krun:--with-libkrun} \
+  %{?with_wasm:--with-wasmedge} \
+  %{!?with_criu:--disable-criu}
 %make_build
 
 %install
+# make install also links krun and crun-wasm to crun when configured for them
 %make_install
-rm -f %{buildroot}%{_libdir}/libcrun.la %{buildroot}%{_libdir}/libcrun.a
-rm -rf %{buildroot}%{_includedir} %{buildroot}%{_libdir}/libcrun.so*
-<@c.open sub["krun"]/>
-ln -s crun %{buildroot}%{_bindir}/krun
-<@c.close sub["krun"]/>
+# crun links its own libcrun statically; no library or headers are shipped
+rm -f %{buildroot}%{_libdir}/libcrun.a %{buildroot}%{_libdir}/libcrun.la
 
 %check
-# No tests here: crun's test suite creates containers, which needs root,
-# cgroups and user namespaces that the build environment does not grant.
-: tests skipped, see the comment above
+# crun's test suite creates containers, which needs root, cgroups and user
+# namespaces that the build environment does not grant. Instead: the binary
+# runs (with its state directory in the build tree) and reports the features
+# this build was configured with.
+%{buildroot}%{_bindir}/crun --root "$PWD/check-state" --version > version.txt
+cat version.txt
+%if %{with krun}
+grep -q -e +LIBKRUN version.txt
+%endif
 
 %files
 <#list licenseFiles as f>
@@ -64,11 +89,26 @@ ln -s crun %{buildroot}%{_bindir}/krun
 </#list>
 %{_bindir}/crun
 %{_mandir}/man1/crun.1*
+<#if sub?keys?seq_contains("krun")>
 
 <@c.open sub["krun"]/>
 %files krun
+<#list licenseFiles as f>
+%license ${f}
+</#list>
 %{_bindir}/krun
 %{_mandir}/man1/krun.1*
 <@c.close sub["krun"]/>
+</#if>
+<#if sub?keys?seq_contains("wasm")>
+
+<@c.open sub["wasm"]/>
+%files wasm
+<#list licenseFiles as f>
+%license ${f}
+</#list>
+%{_bindir}/crun-wasm
+<@c.close sub["wasm"]/>
+</#if>
 
 <@c.changelogSection/>

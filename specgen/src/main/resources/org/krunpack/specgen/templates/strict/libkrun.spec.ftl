@@ -24,6 +24,7 @@ ${c.tag("URL", url)}
 ${c.tag("ExclusiveArch", arches.list)}
 
 <@c.buildRequireLines/>
+<@c.switchBuildRequireLines/>
 
 <@c.requireLines requires true/>
 <#list crates as k>
@@ -55,7 +56,8 @@ tar -xf %{SOURCE1}
 %endif
 
 %build
-%make_build
+%make_build %{?with_blk:BLK=1} %{?with_net:NET=1} \
+  %{?with_gpu:GPU=1} %{?with_snd:SND=1}
 <@c.open sub["sev"]/>
 %make_build SEV=1
 <@c.close sub["sev"]/>
@@ -86,6 +88,8 @@ tar -xf %{SOURCE1}
 
 %files devel
 %{_includedir}/libkrun.h
+%{_includedir}/libkrun_display.h
+%{_includedir}/libkrun_input.h
 %{_libdir}/libkrun.so
 %{_libdir}/pkgconfig/libkrun.pc
 

@@ -1,0 +1,221 @@
+package org.krunpack.packaging;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.krunpack.core.ExitCode;
+import org.krunpack.core.KrunpackException;
+import org.krunpack.core.Tools;
+import org.krunpack.specgen.Crates;
+import org.krunpack.specgen.ModelReader;
+import org.krunpack.specgen.PackageModel;
+import org.krunpack.specgen.Profile;
+import org.krunpack.specgen.SpecGenerator;
+import org.krunpack.testing.RealFixtures;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The libkrun spec against the real libkrun 1.18.1 release (it cannot be compiled here: Debian 12's
+ * Rust is too old and crates.io is unreachable): crates generated from its Cargo.lock and manifests,
+ * the spec's %files against its Makefile's install target, rpmspec -P under Fedora's and RHEL's
+ * conditionals and rpmbuild -bp of the real tarball.
+ */
+class LibkrunReleaseTest {
+    static final String VERSION = "1.18.1";
+    static final Path WORK = Path.of("target/libkrun-release").toAbsolutePath();
+
+    static ReleaseCrates crates() {
+        return ReleaseCrates.read(RealFixtures.libkrun1181(), WORK);
+    }
+
+    static PackageModel model() {
+        PackageModel m = ModelReader.read(RealFixtures.repoRoot().resolve("rpm/packaging.yaml")).get("libkrun");
+        return m.withRelease(VERSION, "", m.release(), m.sources(), m.changelog());
+    }
+
+    @Test
+    void crateBuildRequiresAreGeneratedRust2rpmStyleFromTheReleaseManifests() {
+        List<String> br = crates().buildRequires();
+        assertThat(br).contains(
+                "(crate(env_logger/default) >= 0.11.0 with crate(env_logger/default) < 0.12.0~)",
+                "crate(libc/default) >= 0.2.39",
+                "(crate(nix/ioctl) >= 0.30.1 with crate(nix/ioctl) < 0.31.0~)",
+                "(crate(vm-memory/backend-mmap) >= 0.17.0 with crate(vm-memory/backend-mmap) < 0.18.0~)",
+                "(crate(pipewire/default) >= 0.9.2 with crate(pipewire/default) < 0.10.0~)");
+        assertThat(br).noneMatch(l -> l.contains("crate(krun-")).as("the workspace's own path crates are not BuildRequires");
+        assertThat(br).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void bundledProvidesCoverEveryRegistryCrateOfTheLockAtItsLockedVersion() {
+        ReleaseCrates c = crates();
+        long registry = c.lock().stream().filter(Crates.Locked::fromRegistry).map(l -> l.name() + " " + l.version())
+                .distinct().count();
+        assertThat(c.lock()).hasSize(198);
+        assertThat(c.bundledProvides()).hasSize((int) registry)
+                .allMatch(p -> p.matches("bundled\\(crate\\([A-Za-z0-9_-]+\\)\\) = [0-9][0-9A-Za-z.+-]*"));
+        Crates.Locked libc = c.lock().stream().filter(l -> l.name().equals("libc")).findFirst().orElseThrow();
+        assertThat(c.bundledProvides()).contains("bundled(crate(libc)) = " + libc.version());
+        assertThat(c.bundledProvides()).noneMatch(p -> p.contains("krun-"));
+    }
+
+    @Test
+    void aCrateListThatDoesNotMatchTheReleaseIsExit2NamingTheField() {
+        ReleaseCrates c = crates();
+        Crates.Locked libc = c.lock().stream().filter(l -> l.name().equals("libc")).findFirst().orElseThrow();
+        PackageModel m = model();
+        PackageModel good = withCrates(m, List.of(new PackageModel.Crate("libc", libc.version(), "MIT OR Apache-2.0")));
+        c.checkModel(good, "rpm/packaging.yaml");
+        PackageModel bad = withCrates(m, List.of(new PackageModel.Crate("libc", "0.0.1", "MIT OR Apache-2.0"),
+                new PackageModel.Crate("not-in-the-lock", "1.0.0", "MIT")));
+        assertThatThrownBy(() -> c.checkModel(bad, "rpm/packaging.yaml"))
+                .isInstanceOfSatisfying(KrunpackException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+                .hasMessageContaining("packages.libkrun.crates[0].version: libc 0.0.1, but the release's Cargo.lock has "
+                        + libc.version())
+                .hasMessageContaining("packages.libkrun.crates[1].name: 'not-in-the-lock'");
+    }
+
+    @Test
+    void filesOfBothProfilesMatchWhatTheMakefileInstallTargetInstalls() throws Exception {
+        Set<String> installed = makefileInstalls(tarEntry("libkrun-" + VERSION + "/Makefile"));
+        assertThat(installed).contains("include/libkrun.h", "include/libkrun_display.h", "include/libkrun_input.h",
+                "lib64/pkgconfig/libkrun.pc", "lib64/libkrun.so", "lib64/libkrun.so.1", "lib64/libkrun.so.1.18.1");
+        for (Profile p : Profile.values()) {
+            String spec = new SpecGenerator(null).render(model(), p, "rpm/packaging.yaml");
+            Set<String> files = new TreeSet<>();
+            Matcher m = Pattern.compile("(?m)^%\\{_(includedir|libdir)}/(\\S+)$").matcher(spec);
+            while (m.find()) {
+                String f = (m.group(1).equals("includedir") ? "include/" : "lib64/") + m.group(2)
+                        .replace("%{abi}", "1").replace("%{version}", VERSION);
+                if (!f.contains("-sev")) { // the SEV variant is another make run (SEV=1)
+                    files.add(f);
+                }
+            }
+            assertThat(files).as("%files of the %s profile", p.id()).isEqualTo(installed);
+        }
+    }
+
+    /** The files the Makefile's install target puts under PREFIX, from its install and ln lines. */
+    static Set<String> makefileInstalls(String makefile) {
+        Map<String, String> vars = new LinkedHashMap<>();
+        Matcher a = Pattern.compile("(?m)^([A-Za-z_]+)\\s*:?=\\s*(\\S.*?)\\s*$").matcher(makefile);
+        while (a.find()) {
+            vars.putIfAbsent(a.group(1), a.group(2));
+        }
+        vars.put("OS", "Linux");
+        vars.put("DESTDIR", "");
+        vars.put("PREFIX", "");
+        vars.put("VARIANT", "");
+        String recipe = makefile.substring(makefile.indexOf("\ninstall:"));
+        recipe = recipe.substring(0, recipe.indexOf("\n\n"));
+        Set<String> out = new TreeSet<>();
+        for (String line : recipe.lines().skip(1).map(l -> expand(l.strip(), vars)).toList()) {
+            Matcher i = Pattern.compile("^install -m \\d+ (\\S+) /(\\S+?)/?$").matcher(line);
+            if (i.matches()) {
+                out.add(i.group(2) + "/" + Path.of(i.group(1)).getFileName());
+            }
+            Matcher l = Pattern.compile("^cd /(\\S+?)/? ; (.*)$").matcher(line);
+            if (l.matches()) {
+                for (String part : l.group(2).split(";")) {
+                    String[] w = part.strip().split("\\s+");
+                    if (w.length == 4 && w[0].equals("ln")) {
+                        out.add(l.group(1) + "/" + w[2]);
+                        out.add(l.group(1) + "/" + w[3]);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String expand(String s, Map<String, String> vars) {
+        for (int round = 0; round < 8; round++) {
+            Matcher m = Pattern.compile("\\$\\(([A-Za-z_]+)\\)").matcher(s);
+            StringBuilder sb = new StringBuilder();
+            boolean any = false;
+            while (m.find()) {
+                any = true;
+                m.appendReplacement(sb, Matcher.quoteReplacement(vars.getOrDefault(m.group(1), "")));
+            }
+            m.appendTail(sb);
+            s = sb.toString();
+            if (!any) {
+                break;
+            }
+        }
+        return s;
+    }
+
+    private static String tarEntry(String entry) {
+        return Tools.check(List.of("tar", "-xzOf", RealFixtures.libkrun1181().toString(), entry), null, null).stdout();
+    }
+
+    private static PackageModel withCrates(PackageModel m, List<PackageModel.Crate> crates) {
+        return new PackageModel(m.name(), m.version(), m.release(), m.summary(), m.description(), m.license(),
+                m.distGitLicense(), m.licenseFiles(), m.docFiles(), m.url(), m.kernel(), m.abi(), m.sources(),
+                m.patches(), m.arches(), m.buildRequires(), m.archBuildRequires(), m.subpackages(), m.requires(),
+                crates, m.changelog(), m.switches());
+    }
+
+    @Test
+    @Tag("tools")
+    void rpmspecParsesBothProfilesUnderFedoraAndRhelWithTheirSwitches() throws Exception {
+        Files.createDirectories(WORK);
+        Path macros = WORK.resolve(SpecGenerator.AUTOSPEC_MACROS);
+        Files.writeString(macros, SpecGenerator.autospecMacros());
+        for (Profile p : Profile.values()) {
+            Path spec = WORK.resolve("libkrun-" + p.id() + ".spec");
+            Files.writeString(spec, new SpecGenerator(null).render(model(), p, "rpm/packaging.yaml"));
+            String fedora = Rpmbuild.parse(spec, new Rpmbuild.Options(WORK, 0, macros,
+                    List.of("--define", "fedora 42", "--target", "x86_64")));
+            String rhel = Rpmbuild.parse(spec, new Rpmbuild.Options(WORK, 0, macros,
+                    List.of("--define", "rhel 10", "--target", "x86_64")));
+            for (String parsed : List.of(fedora, rhel)) {
+                assertThat(parsed).as(p.id()).contains("BLK=1 NET=1", "BuildRequires:  libcap-ng-devel",
+                        "%{_includedir}/libkrun_display.h".replace("%{_includedir}", "/usr/include"))
+                        .doesNotContain("patchelf");
+            }
+            assertThat(fedora).as(p.id()).contains("GPU=1 SND=1", "BuildRequires:  virglrenderer-devel",
+                    "BuildRequires:  pipewire-devel");
+            assertThat(rhel).as(p.id()).doesNotContain("GPU=1").doesNotContain("SND=1")
+                    .doesNotContain("virglrenderer-devel").doesNotContain("pipewire-devel");
+        }
+    }
+
+    @Test
+    @Tag("tools")
+    void rpmbuildPrepUnpacksTheRealRelease() throws Exception {
+        Path sources = WORK.resolve("bp-sources");
+        org.krunpack.core.AtomicFiles.deleteTree(sources);
+        Files.createDirectories(sources);
+        Files.copy(RealFixtures.libkrun1181(), sources.resolve("libkrun-" + VERSION + ".tar.gz"));
+        // Source1 (the vendored crates) is named by the spec; -bp on Fedora's branch does not read it
+        Tools.check(List.of("tar", "-cJf", sources.resolve("libkrun-" + VERSION + "-vendor.tar.xz").toString(),
+                "-T", "/dev/null"), null, null);
+        Path spec = WORK.resolve("libkrun-bp.spec");
+        Files.writeString(spec, new SpecGenerator(null).render(model(), Profile.STRICT, "rpm/packaging.yaml"));
+        Path top = Files.createDirectories(WORK.resolve("bp-top"));
+        List<String> cmd = new ArrayList<>(Rpmbuild.command("-bp", spec, top, new Rpmbuild.Options(sources, 0, null,
+                List.of("--nodeps", "--define", "fedora 42",
+                        // Debian has no cargo-rpm-macros: %cargo_prep (writes .cargo/config) stands in as a no-op
+                        "--define", "cargo_prep echo cargo_prep: stand-in"))));
+        Tools.Result r = Tools.run(cmd, null, Rpmbuild.env(new Rpmbuild.Options(sources, 0, null, List.of())));
+        assertThat(r.ok()).as("rpmbuild -bp: %s", Tools.tail("\n", r.stderr(), 20)).isTrue();
+        Path tree = top.resolve("BUILD/libkrun-" + VERSION);
+        assertThat(tree.resolve("Cargo.lock")).isRegularFile();
+        assertThat(tree.resolve("include/libkrun_input.h")).isRegularFile();
+        assertThat(r.stdout() + r.stderr()).contains("cargo_prep: stand-in");
+    }
+}

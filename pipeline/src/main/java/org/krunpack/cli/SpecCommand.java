@@ -17,7 +17,8 @@ import java.util.Map;
 /** {@code krunpack spec}: the packaging model → rpm/*.spec, rpm/*.sources. */
 @Command(name = "spec", mixinStandardHelpOptions = true,
         description = {"Generate rpm/<name>.spec and rpm/<name>.sources for libkrunfw, libkrun and crun from",
-                "the packaging model (packaging.model in krunpack.yaml; see docs/specs.md)."})
+                "the packaging model (packaging.model in krunpack.yaml; see docs/specs.md).",
+                "With --out DIR the files go into DIR only and the spec folder (rpm/) is left alone."})
 public final class SpecCommand extends BaseCommand {
     @Option(names = "--profile", paramLabel = "PROFILE",
             description = "Template profile: strict (default: packaging.profile) or dist-git.")
@@ -32,7 +33,7 @@ public final class SpecCommand extends BaseCommand {
     Path eject;
 
     @Option(names = "--check",
-            description = "Write nothing; exit 1 when the files in the spec folder differ from the generator's.")
+            description = "Write nothing; exit 1 when the files in the spec folder (or --out DIR) differ from the generator's.")
     boolean check;
 
     @Override
@@ -52,6 +53,10 @@ public final class SpecCommand extends BaseCommand {
         if (templates != null) {
             cfg = cfg.withTemplates(templates);
         }
+        if (outGiven()) {
+            // a scratch copy: everything goes to --out, nothing to the checked-in spec folder
+            cfg = cfg.withSpecDir(outDir.toAbsolutePath().normalize());
+        }
         if (check) {
             List<String> drift = Specs.drift(cfg);
             return report(new PackagingResult("spec-check", drift.isEmpty(), List.of(),
@@ -60,5 +65,11 @@ public final class SpecCommand extends BaseCommand {
                     Map.of("drift", drift)));
         }
         return report(Specs.generate(cfg));
+    }
+
+    /** Whether {@code --out} was given on the command line (its default, out/, is not a spec folder). */
+    private boolean outGiven() {
+        var parsed = spec.commandLine().getParseResult();
+        return parsed != null && parsed.hasMatchedOption("--out");
     }
 }

@@ -69,6 +69,11 @@ public record PackagingConfig(Path model, String modelName, Profile profile, Str
         return new PackagingConfig(model, modelName, p, packager, templates, specDir);
     }
 
+    /** The same settings writing specs into {@code dir} ({@code krunpack spec --out DIR}). */
+    public PackagingConfig withSpecDir(Path dir) {
+        return new PackagingConfig(model, modelName, profile, packager, templates, dir);
+    }
+
     public PackagingConfig withTemplates(Path t) {
         return new PackagingConfig(model, modelName, profile, packager, t, specDir);
     }

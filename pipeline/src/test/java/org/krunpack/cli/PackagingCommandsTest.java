@@ -50,6 +50,39 @@ class PackagingCommandsTest {
     }
 
     @Test
+    void specOutWritesIntoTheGivenFolderOnlyAndLeavesRpmAlone(@TempDir Path dir) throws Exception {
+        Path project = copyProject(dir);
+        // a hand edit in rpm/ that a scratch generation must not overwrite
+        Path spec = dir.resolve("rpm/libkrunfw.spec");
+        Files.writeString(spec, "hand edit\n", java.nio.file.StandardOpenOption.APPEND);
+        String before = Files.readString(spec);
+        java.util.Map<Path, Long> stamps = new java.util.HashMap<>();
+        try (var s = Files.list(dir.resolve("rpm"))) {
+            for (Path p : s.toList()) {
+                stamps.put(p, Files.getLastModifiedTime(p).toMillis());
+            }
+        }
+        Path scratch = dir.resolve("scratch");
+        Run r = run("spec", "-c", project.toString(), "--out", scratch.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(scratch.resolve("libkrunfw.spec")).exists();
+        assertThat(scratch.resolve("crun.sources")).exists();
+        assertThat(Files.readString(spec)).isEqualTo(before);
+        try (var s = Files.list(dir.resolve("rpm"))) {
+            assertThat(s.toList()).containsExactlyInAnyOrderElementsOf(stamps.keySet());
+        }
+        for (var e : stamps.entrySet()) {
+            assertThat(Files.getLastModifiedTime(e.getKey()).toMillis()).as(e.getKey().toString()).isEqualTo(e.getValue());
+        }
+        // --check with --out checks the scratch folder (up to date), not rpm/ (hand-edited)
+        assertThat(run("spec", "-c", project.toString(), "--out", scratch.toString(), "--check").exit()).isZero();
+        assertThat(run("spec", "-c", project.toString(), "--check").exit()).isEqualTo(1);
+        // without --out, rpm/ is written
+        assertThat(run("spec", "-c", project.toString()).exit()).isZero();
+        assertThat(Files.readString(spec)).isEqualTo(Files.readString(scratch.resolve("libkrunfw.spec")));
+    }
+
+    @Test
     void ejectWritesTheTemplates(@TempDir Path dir) {
         Run r = run("spec", "--eject", dir.resolve("t").toString());
         assertThat(r.exit()).isZero();

@@ -91,15 +91,42 @@ class PackagingCommandsTest {
     }
 
     @Test
-    void bumpUpdatesModelSpecsAndSourcesWithAFixedDate(@TempDir Path dir) throws Exception {
+    void bumpOfLibkrunfwRecordsTheProjectFilesVersionAndKernel(@TempDir Path dir) throws Exception {
         Path project = copyProject(dir);
-        Run r = run("bump", "-c", project.toString(), "libkrunfw", "5.6.0", "--kernel", "6.12.95",
+        // the project file is the one source of libkrunfw's version and kernel: a bump to another
+        // version than it names is refused, naming both
+        Run refused = run("bump", "-c", project.toString(), "libkrunfw", "5.6.0", "--date", "2026-12-01",
+                "--packager", "Jane Packager <jane@example.org>");
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("'5.6.0' disagrees with krunpack.yaml libkrunfw.version '5.5.0'");
+        Files.writeString(project, Files.readString(project).replace("version: \"5.5.0\"        # FULL_VERSION",
+                "version: \"5.6.0\"        # FULL_VERSION").replace("version: \"6.12.117\"", "version: \"6.12.95\""));
+        Run r = run("bump", "-c", project.toString(), "libkrunfw", "5.6.0",
                 "--date", "2026-12-01", "--packager", "Jane Packager <jane@example.org>", "--format", "json");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(Files.readString(dir.resolve("rpm/libkrunfw.spec"))).contains("Version:        5.6.0",
                 "%global kernel linux-6.12.95", "* Tue Dec 01 2026 Jane Packager <jane@example.org> - 5.6.0-1",
-                "- Update to 5.6.0 which bundles a 6.12.95 kernel");
+                "- Update to 5.6.0 which bundles a 6.12.95 kernel",
+                "- Bundle a 6.12.117 kernel"); // the history is kept
         assertThat(Files.readString(dir.resolve("rpm/libkrunfw.sources"))).contains("# FIXME SHA512 (linux-6.12.95.tar.xz)");
+        // the model still does not state what the project file states
+        assertThat(Files.readString(dir.resolve("rpm/packaging.yaml"))).doesNotContain("version: \"5.6.0\"", "kernel: \"6.12.95\"");
+        assertThat(run("spec", "-c", project.toString(), "--check").exit()).isZero();
+    }
+
+    @Test
+    void aModelVersionDisagreeingWithTheProjectFileExitsTwoNamingBothFields(@TempDir Path dir) throws Exception {
+        Path project = copyProject(dir);
+        Path model = dir.resolve("rpm/packaging.yaml");
+        Files.writeString(model, Files.readString(model).replace("  libkrunfw:\n", "  libkrunfw:\n    version: \"5.4.0\"\n"
+                + "    kernel: \"6.12.91\"\n"));
+        Run r = run("spec", "-c", project.toString(), "--out", dir.resolve("scratch").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("packages.libkrunfw.version: '5.4.0' disagrees with krunpack.yaml libkrunfw.version"
+                + " '5.5.0'", "packages.libkrunfw.kernel: '6.12.91' disagrees with krunpack.yaml kernel.version '6.12.117'");
+        assertThat(dir.resolve("scratch")).doesNotExist();
+        // stating the same values is allowed (they agree)
+        Files.writeString(model, Files.readString(model).replace("5.4.0", "5.5.0").replace("\"6.12.91\"", "\"6.12.117\""));
         assertThat(run("spec", "-c", project.toString(), "--check").exit()).isZero();
     }
 

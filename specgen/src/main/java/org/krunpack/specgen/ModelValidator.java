@@ -24,6 +24,9 @@ public final class ModelValidator {
     private static final Pattern AUTHOR = Pattern.compile("[^<>\\n]+ <[^<>@\\s]+@[^<>\\s]+>");
     private static final Pattern FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*");
 
+    /** The fuzz GNU patch allows by default: what libkrunfw's Makefile ({@code patch -p1}) applies with. */
+    public static final int UPSTREAM_FUZZ = 2;
+
     private final List<String> problems = new ArrayList<>();
 
     private ModelValidator() {
@@ -105,6 +108,9 @@ public final class ModelValidator {
                 add(w + ".file", "'" + pa.file() + "' is not a plain file name");
             }
             oneLine(w + ".upstream", pa.upstream());
+        }
+        for (int i = 0; i < p.releasePatches().size(); i++) {
+            releasePatch(at + ".releasePatches[" + i + "]", p.releasePatches().get(i));
         }
         for (String a : p.arches().list()) {
             if (!ARCHES.contains(a)) {
@@ -193,6 +199,34 @@ public final class ModelValidator {
                 oneLine(w + ".lines[" + j + "]", e.lines().get(j));
             }
         }
+    }
+
+    /** A release-patch decision from the project file (patches.release). */
+    private void releasePatch(String w, PackageModel.ReleasePatch r) {
+        if (!FILE.matcher(r.patch()).matches()) {
+            add(w + ".patch", "'" + r.patch() + "' is not a plain file name");
+        }
+        if (!PackageModel.ReleasePatch.ACTIONS.contains(r.action())) {
+            add(w + ".action", "'" + r.action() + "' is not one of " + PackageModel.ReleasePatch.ACTIONS);
+        }
+        if (r.replace()) {
+            if (!FILE.matcher(r.file()).matches()) {
+                add(w + ".replace", "'" + r.file() + "' is not a plain file name (the Source kept next to the spec)");
+            }
+            if (!SHA512.matcher(r.sha512()).matches()) {
+                add(w + ".sha512", "the replacement's SHA-512 is required (128 lower-case hex digits): the spec's"
+                        + " sources must be pinned");
+            }
+        }
+        if (r.action().equals("fuzz") && (r.fuzz() < 0 || r.fuzz() > UPSTREAM_FUZZ)) {
+            add(w + ".fuzz", r.fuzz() + ": upstream's Makefile applies the release's patches with GNU patch's"
+                    + " default fuzz (" + UPSTREAM_FUZZ + "), so the RPM build cannot allow more; replace the patch"
+                    + " with a refreshed one instead");
+        }
+        if (r.reason().isBlank()) {
+            add(w + ".reason", "required: the spec states why");
+        }
+        oneLine(w + ".reason", r.reason());
     }
 
     private void oneLine(String at, String value) {

@@ -28,6 +28,8 @@ import java.util.Optional;
  * @param requires        run-time Requires RPM cannot find itself (dlopen)
  * @param crates          statically linked crates (libkrun): licences for License and bundled()
  * @param changelog       newest first (manual release policy)
+ * @param releasePatches  libkrunfw only: the project file's decisions about single patches of the
+ *                        upstream release (replace, exclude, fuzz), never stated in the model file
  */
 public record PackageModel(String name, String version, String release, String summary,
                            List<String> description, String license, String distGitLicense,
@@ -35,9 +37,58 @@ public record PackageModel(String name, String version, String release, String s
                            int abi, List<Source> sources, List<Patch> patches, Arches arches,
                            List<String> buildRequires, List<ArchBuildRequires> archBuildRequires,
                            List<Subpackage> subpackages, List<Requirement> requires, List<Crate> crates,
-                           List<ChangelogEntry> changelog) {
+                           List<ChangelogEntry> changelog, List<ReleasePatch> releasePatches) {
 
     public static final String AUTORELEASE = "autorelease";
+
+    /** The model without release-patch decisions (what the model file alone describes). */
+    public PackageModel(String name, String version, String release, String summary,
+                        List<String> description, String license, String distGitLicense,
+                        List<String> licenseFiles, List<String> docFiles, String url, String kernel,
+                        int abi, List<Source> sources, List<Patch> patches, Arches arches,
+                        List<String> buildRequires, List<ArchBuildRequires> archBuildRequires,
+                        List<Subpackage> subpackages, List<Requirement> requires, List<Crate> crates,
+                        List<ChangelogEntry> changelog) {
+        this(name, version, release, summary, description, license, distGitLicense, licenseFiles, docFiles, url,
+                kernel, abi, sources, patches, arches, buildRequires, archBuildRequires, subpackages, requires, crates,
+                changelog, List.of());
+    }
+
+    /** A copy with the project file's values: version, kernel, ABI and the release-patch decisions. */
+    public PackageModel withProjectFacts(String newVersion, String newKernel, int newAbi, List<ReleasePatch> decisions) {
+        return new PackageModel(name, newVersion, release, summary, description, license, distGitLicense,
+                licenseFiles, docFiles, url, newKernel, newAbi, sources, patches, arches, buildRequires,
+                archBuildRequires, subpackages, requires, crates, changelog, List.copyOf(decisions));
+    }
+
+    /**
+     * Every Source the spec declares: the model's, then one per replacement patch (a file kept next
+     * to the spec in dist-git, its comment the reason for the replacement).
+     */
+    public List<Source> allSources() {
+        List<Source> out = new java.util.ArrayList<>(sources);
+        for (ReleasePatch r : releasePatches) {
+            if (r.replace()) {
+                out.add(new Source(r.file(), r.sha512(), List.of("Replaces the release's patches/" + r.patch()
+                        + " (krunpack.yaml patches.release): " + r.reason())));
+            }
+        }
+        return out;
+    }
+
+    /** The Source index of a replacement patch ({@code SourceN}), counted after the model's sources. */
+    public int sourceIndexOf(ReleasePatch r) {
+        int i = sources.size();
+        for (ReleasePatch x : releasePatches) {
+            if (x.replace()) {
+                if (x.equals(r)) {
+                    return i;
+                }
+                i++;
+            }
+        }
+        throw new IllegalArgumentException("not a replacement of " + name + ": " + r.patch());
+    }
 
     public boolean autorelease() {
         return AUTORELEASE.equals(release);
@@ -48,7 +99,7 @@ public record PackageModel(String name, String version, String release, String s
                                     List<ChangelogEntry> newChangelog) {
         return new PackageModel(name, newVersion, newRelease, summary, description, license, distGitLicense,
                 licenseFiles, docFiles, url, newKernel, abi, List.copyOf(newSources), patches, arches, buildRequires,
-                archBuildRequires, subpackages, requires, crates, List.copyOf(newChangelog));
+                archBuildRequires, subpackages, requires, crates, List.copyOf(newChangelog), releasePatches);
     }
 
     /** A copy bundling another kernel version (stand-in builds). */
@@ -128,5 +179,24 @@ public record PackageModel(String name, String version, String release, String s
      * @param lines  the entry's items (without the leading "- ")
      */
     public record ChangelogEntry(String date, String author, String evr, List<String> lines) {
+    }
+
+    /**
+     * A decision of the project file about one patch of the upstream release (libkrunfw's
+     * {@code patches/0*.patch}), so the RPM applies exactly the series the pipeline applied.
+     *
+     * @param patch  the release patch's file name ({@code 0008-virtio-vsock-support-dgrams.patch})
+     * @param action "replace", "exclude" or "fuzz"
+     * @param file   replace: the replacement's file name (a Source next to the spec), else ""
+     * @param sha512 replace: the replacement's SHA-512 (lower-case hex), else ""
+     * @param fuzz   fuzz: the fuzz the patch needs, else 0
+     * @param reason the maintainer's reason (a spec comment)
+     */
+    public record ReleasePatch(String patch, String action, String file, String sha512, int fuzz, String reason) {
+        public static final List<String> ACTIONS = List.of("replace", "exclude", "fuzz");
+
+        public boolean replace() {
+            return action.equals("replace");
+        }
     }
 }

@@ -41,19 +41,24 @@ ${c.tag("Requires", "%{name}-sev%{?_isa} = %{version}-%{release}")}
 
 %prep
 %setup -q
+<@c.releasePatchLines/>
 mkdir tarballs
 cp %{SOURCE1} tarballs/
 
 %build
-%make_build
+%make_build KERNEL_VERSION=%{kernel}
 %ifarch x86_64
-%make_build SEV=1
+<@c.cleanVariant/>
+%make_build KERNEL_VERSION=%{kernel} SEV=1
+%make_build -C utils
 %endif
 
 %install
 %make_install PREFIX=%{_prefix}
 %ifarch x86_64
 %make_install PREFIX=%{_prefix} SEV=1
+install -D -p -m 0755 utils/krunfw_measurement \
+  %{buildroot}%{_bindir}/krunfw_measurement
 %endif
 
 %files
@@ -70,6 +75,7 @@ cp %{SOURCE1} tarballs/
 %files sev
 %{_libdir}/libkrunfw-sev.so.${abi}
 %{_libdir}/libkrunfw-sev.so.%{version}
+%{_bindir}/krunfw_measurement
 
 %files sev-devel
 %{_libdir}/libkrunfw-sev.so

@@ -22,6 +22,8 @@ public final class ModelValidator {
     private static final Pattern MACRO = Pattern.compile("%\\{([^}]*)}");
     private static final Pattern COMPARISON = Pattern.compile("(>=|<=|=|>|<) (\\S+)");
     private static final Pattern AUTHOR = Pattern.compile("[^<>\\n]+ <[^<>@\\s]+@[^<>\\s]+>");
+    /** A plain https URL: host, optional port, path; no %, whitespace, quotes or shell characters. */
+    private static final Pattern URL = Pattern.compile("https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/+=@,:-]*)?");
     private static final Pattern FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*");
 
     /** The fuzz GNU patch allows by default: what libkrunfw's Makefile ({@code patch -p1}) applies with. */
@@ -73,6 +75,9 @@ public final class ModelValidator {
         files(at + ".docFiles", p.docFiles());
         if (!p.url().isEmpty() && !p.url().startsWith("https://")) {
             add(at + ".url", "'" + p.url() + "' must be an https:// URL");
+        } else if (!p.url().isEmpty() && !URL.matcher(p.url()).matches()) {
+            add(at + ".url", "'" + p.url() + "' is not a plain https:// URL (host, then path characters"
+                    + " A-Z a-z 0-9 . _ ~ / + - = @ , : only; no macros, % or shell characters)");
         }
         oneLine(at + ".url", p.url());
         if (p.name().equals("libkrunfw") && p.kernel().isEmpty()) {
@@ -93,6 +98,7 @@ public final class ModelValidator {
             }
             Matcher.macros(s.url()).stream().filter(m -> !Macros.KNOWN.contains(m))
                     .forEach(m -> add(w + ".url", "unknown macro %{" + m + "} (known: " + Macros.KNOWN + ")"));
+            sourceUrl(w + ".url", s.url());
             if (!s.sha512().isEmpty() && !SHA512.matcher(s.sha512()).matches()) {
                 add(w + ".sha512", "expected 128 lower-case hex digits, or \"\" when the file was not at hand"
                         + " (krunpack bump --source-dir DIR fills it)");
@@ -127,6 +133,12 @@ public final class ModelValidator {
             String w = at + ".archBuildRequires[" + i + "]";
             if (b.arches().isEmpty()) {
                 add(w + ".arches", "required: the arches needing these BuildRequires");
+            }
+            for (int j = 0; j < b.arches().size(); j++) {
+                if (!ARCHES.contains(b.arches().get(j))) {
+                    add(w + ".arches[" + j + "]", "unknown arch '" + b.arches().get(j) + "' (known: "
+                            + new java.util.TreeSet<>(ARCHES) + ")");
+                }
             }
             deps(w + ".requires", b.requires());
         }
@@ -211,7 +223,7 @@ public final class ModelValidator {
         }
         if (r.replace()) {
             if (!FILE.matcher(r.file()).matches()) {
-                add(w + ".replace", "'" + r.file() + "' is not a plain file name (the Source kept next to the spec)");
+                add(w + ".file", "'" + r.file() + "' is not a plain file name (the Source kept next to the spec; krunpack.yaml patches.release[].replace)");
             }
             if (!SHA512.matcher(r.sha512()).matches()) {
                 add(w + ".sha512", "the replacement's SHA-512 is required (128 lower-case hex digits): the spec's"
@@ -270,12 +282,32 @@ public final class ModelValidator {
         }
     }
 
+    /**
+     * A Source URL: the allowed macros ({@link Macros#KNOWN}) stand for plain text; what is left is an
+     * https:// URL or a plain file name, with no other {@code %} (no {@code %(...)}, {@code %[...]},
+     * bare {@code %name}).
+     */
+    private void sourceUrl(String at, String url) {
+        String plain = MACRO.matcher(url).replaceAll(m -> m.group(1).equals("url") ? "https://h"
+                : Macros.KNOWN.contains(m.group(1)) ? "x" : "%");
+        boolean ok = plain.contains("://") ? URL.matcher(plain).matches() && plain.startsWith("https://")
+                : FILE.matcher(plain).matches();
+        if (!ok) {
+            add(at, "'" + url + "' is neither an https:// URL nor a plain file name once its macros (only "
+                    + new java.util.TreeSet<>(Macros.KNOWN) + " are allowed) are expanded; no other %, spaces or"
+                    + " shell characters");
+        }
+    }
+
     private void deps(String at, List<String> deps) {
         for (int i = 0; i < deps.size(); i++) {
             String d = deps.get(i);
             oneLine(at + "[" + i + "]", d);
             if (d.isBlank()) {
                 add(at + "[" + i + "]", "empty");
+            } else {
+                String w = at + "[" + i + "]";
+                RpmGrammar.checkDependency(d).ifPresent(m -> add(w, "'" + d + "' " + m));
             }
         }
     }

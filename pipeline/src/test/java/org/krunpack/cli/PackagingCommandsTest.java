@@ -83,6 +83,27 @@ class PackagingCommandsTest {
     }
 
     @Test
+    void specImportKeepsTheHistoryInTheModelAndRegeneratesTheSpecs(@TempDir Path dir) throws Exception {
+        Path project = copyProject(dir);
+        Path fixture = Path.of("src/test/resources/specs/import/libkrunfw-dist-git.spec").toAbsolutePath();
+        Run r = run("spec", "import", "-c", project.toString(), "--profile", "dist-git", fixture.toString(),
+                "--format", "json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("12 changelog entries, 2 patches, 1 build conditions, 4 verbatim lines imported");
+        assertThat(Files.readString(dir.resolve("rpm/packaging.yaml"))).contains("evr: \"4.10.0-1\"",
+                "file: \"libkrunfw-reproducible-bundle.patch\"", "slot: \"prep\"");
+        assertThat(Files.readString(dir.resolve("rpm/libkrunfw.spec"))).contains("Patch1:         libkrunfw-strip-override.patch",
+                "* Tue Jul 01 2025 John Maintainer <john@example.org> - 4.10.0-1");
+        assertThat(run("spec", "-c", project.toString(), "--profile", "dist-git", "--check").exit()).isZero();
+        // not a spec of the model: exit 2 naming the Name
+        Path other = dir.resolve("other.spec");
+        Files.writeString(other, "Name: foo\nVersion: 1\n");
+        Run bad = run("spec", "import", "-c", project.toString(), other.toString());
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("Name 'foo' is not a package");
+    }
+
+    @Test
     void ejectWritesTheTemplates(@TempDir Path dir) {
         Run r = run("spec", "--eject", dir.resolve("t").toString());
         assertThat(r.exit()).isZero();

@@ -53,10 +53,16 @@ class SpecInjectionTest {
         Sandbox sandbox = Sandbox.forInputs(false);
         assertThat(sandbox.isolated()).as("this test runs rpmspec on hostile specs: it needs the sandboxed runner (" +
                 sandbox.whyNot() + ")").isTrue();
-        PackageModel base = Fixtures.checkedInWithoutReleasePatches().get("libkrunfw").withProjectFacts("5.5.0",
+        PackageModel base0 = Fixtures.checkedInWithoutReleasePatches().get("libkrunfw").withProjectFacts("5.5.0",
                 "6.12.117", 5, List.of(new PackageModel.ReleasePatch("0008-a.patch", "replace", "0008-a.patch",
                         "a".repeat(128), 0, "a reason"), new PackageModel.ReleasePatch("0009-b.patch", "exclude", "",
                         "", 0, "another reason")));
+        PackageModel base = base0;
+        // the imported parts too: a commented patch, a build condition, verbatim lines in two slots
+        base = base.withImported(List.of(new PackageModel.Patch("x.patch", "submitted")),
+                List.of(new PackageModel.Bcond("lto", false, "why")), List.of(new PackageModel.Extra("prep",
+                        List.of("echo prep")), new PackageModel.Extra("install", List.of("echo install"))),
+                base.changelog());
         List<Mutation> mutations = leaves(base, "", x -> (PackageModel) x);
         assertThat(mutations.size()).as("String leaves of the model").isGreaterThan(50);
 

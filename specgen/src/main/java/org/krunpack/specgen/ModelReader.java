@@ -21,7 +21,8 @@ public final class ModelReader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> PACKAGE_KEYS = Set.of("version", "release", "kernel", "abi", "summary",
             "description", "license", "distGitLicense", "licenseFiles", "docFiles", "url", "sources", "patches",
-            "arches", "buildRequires", "archBuildRequires", "subpackages", "requires", "crates", "changelog");
+            "arches", "buildRequires", "archBuildRequires", "subpackages", "requires", "crates", "changelog", "bconds",
+            "extra");
 
     private final String subject;
     private final List<String> problems = new ArrayList<>();
@@ -165,6 +166,21 @@ public final class ModelReader {
             log.add(new PackageModel.ChangelogEntry(str(x, w, "date", true), str(x, w, "author", true),
                     str(x, w, "evr", true), list(x, w, "lines")));
         }
+        List<PackageModel.Bcond> bconds = new ArrayList<>();
+        JsonNode bc = n.path("bconds");
+        for (int i = 0; i < bc.size(); i++) {
+            String w = at + ".bconds[" + i + "]";
+            unknownKeys(bc.get(i), w, Set.of("name", "default", "reason"));
+            bconds.add(new PackageModel.Bcond(str(bc.get(i), w, "name", true), bool(bc.get(i), w, "default"),
+                    str(bc.get(i), w, "reason", false)));
+        }
+        List<PackageModel.Extra> extra = new ArrayList<>();
+        JsonNode ex = n.path("extra");
+        for (int i = 0; i < ex.size(); i++) {
+            String w = at + ".extra[" + i + "]";
+            unknownKeys(ex.get(i), w, Set.of("slot", "lines"));
+            extra.add(new PackageModel.Extra(str(ex.get(i), w, "slot", true), list(ex.get(i), w, "lines")));
+        }
         int abi = n.has("abi") ? n.get("abi").asInt(-1) : -1;
         if (n.has("abi") && !n.get("abi").canConvertToInt()) {
             problems.add(at + ".abi: expected a number (the SONAME major)");
@@ -174,7 +190,7 @@ public final class ModelReader {
                 str(n, at, "summary", true), list(n, at, "description"), str(n, at, "license", true),
                 str(n, at, "distGitLicense", false), list(n, at, "licenseFiles"), list(n, at, "docFiles"),
                 str(n, at, "url", true), str(n, at, "kernel", false), abi, sources, patches, arches,
-                list(n, at, "buildRequires"), abr, subs, reqs, crates, log);
+                list(n, at, "buildRequires"), abr, subs, reqs, crates, log, List.of(), bconds, extra);
         return f == null ? read : withFacts(read, n, at, f);
     }
 

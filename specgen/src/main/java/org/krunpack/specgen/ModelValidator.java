@@ -18,6 +18,8 @@ public final class ModelValidator {
     public static final Set<String> ARCHES = Set.of("x86_64", "aarch64", "riscv64", "ppc64le", "s390x");
     private static final Pattern SHA512 = Pattern.compile("[0-9a-f]{128}");
     private static final Pattern SPDX_TOKEN = Pattern.compile("\\(|\\)|[A-Za-z0-9.+-]+");
+    private static final Pattern CODE_MACRO = Pattern.compile(
+            "%\\(|%\\[|%\\{[?!]*(lua|expand|shrink|load|uncompress)\\b|%(lua|expand|shrink|load|uncompress|include)\\b");
     private static final Pattern BCOND = Pattern.compile("[a-z][a-z0-9_]*");
     private static final Pattern MACRO = Pattern.compile("%\\{([^}]*)}");
     private static final Pattern COMPARISON = Pattern.compile("(>=|<=|=|>|<) (\\S+)");
@@ -192,6 +194,17 @@ public final class ModelValidator {
             RpmGrammar.checkVersion(c.version()).ifPresent(m -> add(w + ".version", "'" + c.version() + "' " + m));
             spdx(w + ".license", c.license());
         }
+        for (int i = 0; i < p.bconds().size(); i++) {
+            PackageModel.Bcond b = p.bconds().get(i);
+            String w = at + ".bconds[" + i + "]";
+            if (!BCOND.matcher(b.name()).matches()) {
+                add(w + ".name", "'" + b.name() + "' is not a build-condition name (lower-case letters, digits, _)");
+            }
+            oneLine(w + ".reason", b.reason());
+        }
+        for (int i = 0; i < p.extra().size(); i++) {
+            extra(at + ".extra[" + i + "]", p.extra().get(i));
+        }
         for (int i = 0; i < p.changelog().size(); i++) {
             PackageModel.ChangelogEntry e = p.changelog().get(i);
             String w = at + ".changelog[" + i + "]";
@@ -210,6 +223,33 @@ public final class ModelValidator {
             for (int j = 0; j < e.lines().size(); j++) {
                 oneLine(w + ".lines[" + j + "]", e.lines().get(j));
             }
+        }
+    }
+
+    /**
+     * Verbatim lines (from an imported spec): spec text by nature, so macros are allowed, but none
+     * of the forms that run code or read files while a spec is merely parsed ({@code rpmspec -P},
+     * review, srpm): {@code %(...)}, {@code %[...]}, {@code %{lua:...}}, {@code %{expand:...}},
+     * {@code %{shrink:...}}, {@code %{load:...}}, {@code %{uncompress:...}}, {@code %include}; and the
+     * slot's last line may not end in a backslash (it would continue into the generated text).
+     */
+    private void extra(String w, PackageModel.Extra e) {
+        if (!PackageModel.Extra.SLOTS.contains(e.slot())) {
+            add(w + ".slot", "'" + e.slot() + "' is not one of " + PackageModel.Extra.SLOTS);
+        }
+        for (int j = 0; j < e.lines().size(); j++) {
+            String l = e.lines().get(j);
+            String at = w + ".lines[" + j + "]";
+            oneLine(at, l);
+            var m = CODE_MACRO.matcher(l);
+            if (m.find()) {
+                add(at, "'" + m.group() + "' runs code or reads files when the spec is parsed: not allowed in"
+                        + " verbatim lines (allowed: plain macros such as %{name}, %{_libdir}, %make_build)");
+            }
+        }
+        if (!e.lines().isEmpty() && e.lines().get(e.lines().size() - 1).endsWith("\\")) {
+            add(w + ".lines[" + (e.lines().size() - 1) + "]", "ends in a backslash: it would continue into the"
+                    + " next, generated line");
         }
     }
 

@@ -127,6 +127,21 @@ public final class ModelWriter {
                         .append(", license: ").append(q(c.license())).append("}\n");
             }
         }
+        if (!p.bconds().isEmpty()) {
+            out.append(i).append("bconds:\n");
+            for (PackageModel.Bcond b : p.bconds()) {
+                out.append(i).append("  - name: ").append(q(b.name())).append('\n');
+                out.append(i).append("    default: ").append(b.defaultOn()).append('\n');
+                scalar(i + "    ", "reason", b.reason());
+            }
+        }
+        if (!p.extra().isEmpty()) {
+            out.append(i).append("extra:\n");
+            for (PackageModel.Extra e : p.extra()) {
+                out.append(i).append("  - slot: ").append(q(e.slot())).append('\n');
+                list(i + "    ", "lines", e.lines());
+            }
+        }
         if (!p.changelog().isEmpty()) {
             out.append(i).append("changelog:\n");
             for (PackageModel.ChangelogEntry e : p.changelog()) {

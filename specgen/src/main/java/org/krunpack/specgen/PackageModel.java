@@ -30,6 +30,9 @@ import java.util.Optional;
  * @param changelog       newest first (manual release policy)
  * @param releasePatches  libkrunfw only: the project file's decisions about single patches of the
  *                        upstream release (replace, exclude, fuzz), never stated in the model file
+ * @param bconds          build conditions of the package itself (not tied to a subpackage), with reasons
+ * @param extra           spec lines the model cannot express, kept verbatim in named slots (what
+ *                        {@code krunpack spec import} could not map), each written at its slot
  */
 public record PackageModel(String name, String version, String release, String summary,
                            List<String> description, String license, String distGitLicense,
@@ -37,9 +40,24 @@ public record PackageModel(String name, String version, String release, String s
                            int abi, List<Source> sources, List<Patch> patches, Arches arches,
                            List<String> buildRequires, List<ArchBuildRequires> archBuildRequires,
                            List<Subpackage> subpackages, List<Requirement> requires, List<Crate> crates,
-                           List<ChangelogEntry> changelog, List<ReleasePatch> releasePatches) {
+                           List<ChangelogEntry> changelog, List<ReleasePatch> releasePatches,
+                           List<Bcond> bconds, List<Extra> extra) {
 
     public static final String AUTORELEASE = "autorelease";
+
+    /** The verbatim lines of slot {@code slot}. */
+    public List<String> extra(String slot) {
+        return extra.stream().filter(e -> e.slot().equals(slot)).flatMap(e -> e.lines().stream()).toList();
+    }
+
+    /** A copy with imported history, patches, build conditions and verbatim lines. */
+    public PackageModel withImported(List<Patch> newPatches, List<Bcond> newBconds, List<Extra> newExtra,
+                                     List<ChangelogEntry> newChangelog) {
+        return new PackageModel(name, version, release, summary, description, license, distGitLicense,
+                licenseFiles, docFiles, url, kernel, abi, sources, List.copyOf(newPatches), arches, buildRequires,
+                archBuildRequires, subpackages, requires, crates, List.copyOf(newChangelog), releasePatches,
+                List.copyOf(newBconds), List.copyOf(newExtra));
+    }
 
     /** The model without release-patch decisions (what the model file alone describes). */
     public PackageModel(String name, String version, String release, String summary,
@@ -51,14 +69,14 @@ public record PackageModel(String name, String version, String release, String s
                         List<ChangelogEntry> changelog) {
         this(name, version, release, summary, description, license, distGitLicense, licenseFiles, docFiles, url,
                 kernel, abi, sources, patches, arches, buildRequires, archBuildRequires, subpackages, requires, crates,
-                changelog, List.of());
+                changelog, List.of(), List.of(), List.of());
     }
 
     /** A copy with the project file's values: version, kernel, ABI and the release-patch decisions. */
     public PackageModel withProjectFacts(String newVersion, String newKernel, int newAbi, List<ReleasePatch> decisions) {
         return new PackageModel(name, newVersion, release, summary, description, license, distGitLicense,
                 licenseFiles, docFiles, url, newKernel, newAbi, sources, patches, arches, buildRequires,
-                archBuildRequires, subpackages, requires, crates, changelog, List.copyOf(decisions));
+                archBuildRequires, subpackages, requires, crates, changelog, List.copyOf(decisions), bconds, extra);
     }
 
     /**
@@ -99,7 +117,8 @@ public record PackageModel(String name, String version, String release, String s
                                     List<ChangelogEntry> newChangelog) {
         return new PackageModel(name, newVersion, newRelease, summary, description, license, distGitLicense,
                 licenseFiles, docFiles, url, newKernel, abi, List.copyOf(newSources), patches, arches, buildRequires,
-                archBuildRequires, subpackages, requires, crates, List.copyOf(newChangelog), releasePatches);
+                archBuildRequires, subpackages, requires, crates, List.copyOf(newChangelog), releasePatches, bconds,
+                extra);
     }
 
     /** A copy bundling another kernel version (stand-in builds). */
@@ -198,5 +217,26 @@ public record PackageModel(String name, String version, String release, String s
         public boolean replace() {
             return action.equals("replace");
         }
+    }
+
+    /**
+     * A build condition of the package.
+     *
+     * @param name        the condition ({@code check})
+     * @param defaultOn   {@code %bcond_without} (on unless {@code --without}) when true
+     * @param reason      the comment above it
+     */
+    public record Bcond(String name, boolean defaultOn, String reason) {
+    }
+
+    /**
+     * Spec lines kept verbatim in a named slot.
+     *
+     * @param slot  where they go: {@code preamble} (after the BuildRequires), {@code prep},
+     *              {@code build}, {@code install}, {@code check} (at the end of that section)
+     * @param lines the lines, as written
+     */
+    public record Extra(String slot, List<String> lines) {
+        public static final List<String> SLOTS = List.of("preamble", "prep", "build", "install", "check");
     }
 }

@@ -92,6 +92,19 @@ public final class SpecData {
                                 + ": " + s.reason())));
             }
         }
+        List<Map<String, Object>> own = new ArrayList<>();
+        for (PackageModel.Bcond b : p.bconds()) {
+            Map<String, Object> x = Map.of("name", b.name(), "default", b.defaultOn(),
+                    "comment", b.reason().isEmpty() ? List.of() : SpecText.comment(b.reason()));
+            own.add(x);
+            bconds.putIfAbsent(b.name(), x);
+        }
+        m.put("packageBconds", own);
+        Map<String, Object> extra = new LinkedHashMap<>();
+        for (String slot : PackageModel.Extra.SLOTS) {
+            extra.put(slot, p.extra(slot));
+        }
+        m.put("extra", extra);
         m.put("sub", subs);
         m.put("subpackages", subList);
         m.put("bconds", new ArrayList<>(bconds.values()));

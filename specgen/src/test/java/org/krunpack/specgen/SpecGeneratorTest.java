@@ -80,7 +80,7 @@ class SpecGeneratorTest {
                 p.description(), p.license(), p.distGitLicense(), p.licenseFiles(), p.docFiles(), p.url(), p.kernel(),
                 p.abi(), p.sources(), p.patches(), p.arches(), p.buildRequires(), p.archBuildRequires(),
                 p.subpackages().stream().filter(s -> !s.name().equals("tdx")).toList(), p.requires(), p.crates(),
-                p.changelog(), p.releasePatches()));
+                p.changelog(), p.releasePatches(), p.bconds(), p.extra()));
         assertThatThrownBy(() -> new SpecGenerator(null).render(m.get("libkrunfw"), Profile.STRICT, "m"))
                 .isInstanceOf(ModelException.class).hasMessageContaining("tdx");
     }

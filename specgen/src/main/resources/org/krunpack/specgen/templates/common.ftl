@@ -32,8 +32,8 @@ ${l}
 </#if>
 </#macro>
 <#-- Build-condition declarations with their reasons. -->
-<#macro bcondLines>
-<#list bconds as b>
+<#macro bcondLines list=bconds>
+<#list list as b>
 <@lines b.comment/>
 <#if b.default>
 %bcond_without ${b.name}
@@ -120,4 +120,10 @@ rm patches/${r.patch}
 # Upstream's Makefile reuses an existing kernel tree and kernel.c (qboot.c,
 # initrd.c): remove the previous variant's so this one gets its own kernel.
 rm -rf %{kernel} kernel.c qboot.c initrd.c
+</#macro>
+<#-- Verbatim lines of a named slot (imported from a dist-git spec), written as they were. -->
+<#macro extraLines slot>
+<#list .data_model.extra[slot] as l>
+${l}
+</#list>
 </#macro>

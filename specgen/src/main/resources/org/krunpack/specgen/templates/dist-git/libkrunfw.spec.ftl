@@ -6,6 +6,10 @@ ${generatedBy}
 %global debug_package %{nil}
 
 %global kernel linux-${kernel}
+<#if packageBconds?has_content>
+
+<@c.bcondLines packageBconds/>
+</#if>
 
 ${c.tag("Name", name)}
 ${c.tag("Version", version)}
@@ -23,6 +27,7 @@ ${c.tag("URL", url)}
 ${c.tag("ExclusiveArch", arches.list)}
 
 <@c.buildRequireLines/>
+<@c.extraLines "preamble"/>
 
 %description
 <@c.lines description/>
@@ -40,10 +45,15 @@ ${c.tag("Requires", "%{name}-sev%{?_isa} = %{version}-%{release}")}
 %endif
 
 %prep
+<#if patches?has_content>
+%autosetup -p1
+<#else>
 %setup -q
+</#if>
 <@c.releasePatchLines/>
 mkdir tarballs
 cp %{SOURCE1} tarballs/
+<@c.extraLines "prep"/>
 
 %build
 %make_build KERNEL_VERSION=%{kernel}
@@ -52,6 +62,7 @@ cp %{SOURCE1} tarballs/
 %make_build KERNEL_VERSION=%{kernel} SEV=1
 %make_build -C utils
 %endif
+<@c.extraLines "build"/>
 
 %install
 %make_install PREFIX=%{_prefix}
@@ -60,6 +71,7 @@ cp %{SOURCE1} tarballs/
 install -D -p -m 0755 utils/krunfw_measurement \
   %{buildroot}%{_bindir}/krunfw_measurement
 %endif
+<@c.extraLines "install"/>
 
 %files
 <#list docFiles as f>

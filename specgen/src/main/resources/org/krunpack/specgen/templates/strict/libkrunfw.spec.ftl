@@ -28,6 +28,7 @@ ${c.tag("ExclusiveArch", arches.list)}
 <@c.buildRequireLines/>
 # objdump and nm check the built library in the check section
 ${c.tag("BuildRequires", "binutils")}
+<@c.extraLines "preamble"/>
 
 %description
 <@c.lines description/>
@@ -54,6 +55,7 @@ ${c.tag("Requires", "%{name}-sev%{?_isa} = %{version}-%{release}")}
 # upstream's Makefile takes the kernel tarball from tarballs/ (no download)
 mkdir -p tarballs
 cp -p %{SOURCE1} tarballs/
+<@c.extraLines "prep"/>
 
 %build
 # KERNEL_VERSION: the kernel this package bundles (krunpack.yaml's
@@ -71,6 +73,7 @@ cp -p %{SOURCE1} tarballs/
 <@c.cleanVariant/>
 %make_build KERNEL_VERSION=%{kernel} TDX=1
 <@c.close sub["tdx"]/>
+<@c.extraLines "build"/>
 
 %install
 %make_install PREFIX=%{_prefix}
@@ -84,6 +87,7 @@ install -D -p -m 0755 utils/krunfw_measurement \
 # no -tdx-devel subpackage: nothing links against the TDX variant
 rm -f %{buildroot}%{_libdir}/libkrunfw-tdx.so
 <@c.close sub["tdx"]/>
+<@c.extraLines "install"/>
 
 %check
 # The payload is a guest kernel that boots only inside a libkrun VM, which
@@ -97,6 +101,7 @@ nm -D --defined-only %{buildroot}%{_libdir}/libkrunfw.so.%{version} \
 nm -D --defined-only %{buildroot}%{_libdir}/libkrunfw-sev.so.%{version} \
   | grep -q ' krunfw_get_qboot$'
 <@c.close sub["sev"]/>
+<@c.extraLines "check"/>
 
 %files
 <#list licenseFiles as f>

@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code krunpack spec}: the packaging model → rpm/*.spec, rpm/*.sources. */
-@Command(name = "spec", mixinStandardHelpOptions = true,
+@Command(name = "spec", mixinStandardHelpOptions = true, subcommands = SpecImportCommand.class,
         description = {"Generate rpm/<name>.spec and rpm/<name>.sources for libkrunfw, libkrun and crun from",
-                "the packaging model (packaging.model in krunpack.yaml; see docs/specs.md)."})
+                "the packaging model (packaging.model in krunpack.yaml; see docs/specs.md).",
+                "With --out DIR the files go into DIR only and the spec folder (rpm/) is left alone."})
 public final class SpecCommand extends BaseCommand {
     @Option(names = "--profile", paramLabel = "PROFILE",
             description = "Template profile: strict (default: packaging.profile) or dist-git.")
@@ -32,7 +33,7 @@ public final class SpecCommand extends BaseCommand {
     Path eject;
 
     @Option(names = "--check",
-            description = "Write nothing; exit 1 when the files in the spec folder differ from the generator's.")
+            description = "Write nothing; exit 1 when the files in the spec folder (or --out DIR) differ from the generator's.")
     boolean check;
 
     @Override
@@ -45,12 +46,13 @@ public final class SpecCommand extends BaseCommand {
                             + " --templates) at it and edit"), Map.of("dir", eject.toString())));
         }
         PackagingConfig cfg = PackagingConfig.from(project());
-        if (profile != null) {
-            cfg = cfg.withProfile(Profile.parse(profile).orElseThrow(() ->
-                    KrunpackException.usage("--profile: '" + profile + "' is not one of strict, dist-git")));
-        }
+        cfg = withProfile(cfg, profile);
         if (templates != null) {
             cfg = cfg.withTemplates(templates);
+        }
+        if (outGiven()) {
+            // a scratch copy: everything goes to --out, nothing to the checked-in spec folder
+            cfg = cfg.withSpecDir(outDir.toAbsolutePath().normalize());
         }
         if (check) {
             List<String> drift = Specs.drift(cfg);
@@ -60,5 +62,17 @@ public final class SpecCommand extends BaseCommand {
                     Map.of("drift", drift)));
         }
         return report(Specs.generate(cfg));
+    }
+
+    /** {@code cfg} with the profile {@code --profile} names, or as it is when none is given. */
+    static PackagingConfig withProfile(PackagingConfig cfg, String profile) {
+        return profile == null ? cfg : cfg.withProfile(Profile.parse(profile).orElseThrow(() ->
+                KrunpackException.usage("--profile: '" + profile + "' is not one of strict, dist-git")));
+    }
+
+    /** Whether {@code --out} was given on the command line (its default, out/, is not a spec folder). */
+    private boolean outGiven() {
+        var parsed = spec.commandLine().getParseResult();
+        return parsed != null && parsed.hasMatchedOption("--out");
     }
 }

@@ -17,6 +17,7 @@ import org.krunpack.specgen.ModelValidator;
 import org.krunpack.specgen.ModelWriter;
 import org.krunpack.specgen.PackageModel;
 import org.krunpack.specgen.PackagingModel;
+import org.krunpack.specgen.ProjectFacts;
 import org.krunpack.specgen.RpmGrammar;
 
 import java.io.BufferedInputStream;
@@ -57,6 +58,14 @@ public final class Bump {
 
     /** Applies the bump to a model in memory (no files read but the sources in sourceDir). */
     public static PackagingModel apply(PackagingModel model, Request r) {
+        return apply(model, r, false);
+    }
+
+    /**
+     * @param kernelFromProject the model's kernel is the project file's (a rebase may differ from the
+     *                          release's KERNEL_VERSION): keep it, do not read the release tarball's
+     */
+    static PackagingModel apply(PackagingModel model, Request r, boolean kernelFromProject) {
         Problems problems = new Problems("bump " + r.pkg() + " " + r.version());
         PackageModel old = model.find(r.pkg()).orElse(null);
         if (old == null) {
@@ -77,7 +86,7 @@ public final class Bump {
 
         String kernel = old.kernel();
         if (!old.kernel().isEmpty()) {
-            Optional<String> fromTarball = kernelFromRelease(old, r);
+            Optional<String> fromTarball = kernelFromProject ? Optional.empty() : kernelFromRelease(old, r);
             if (fromTarball.isPresent() && r.kernel() != null && !fromTarball.get().equals(r.kernel())) {
                 throw KrunpackException.usage("--kernel " + r.kernel() + " disagrees with the release tarball: its"
                         + " Makefile says KERNEL_VERSION = linux-" + fromTarball.get() + " (drop --kernel or fix it)");
@@ -95,7 +104,9 @@ public final class Bump {
             throw KrunpackException.usage(r.pkg() + " " + r.version() + " already bundles kernel " + old.kernel()
                     + ": a different kernel (" + kernel + ") comes with a new " + r.pkg() + " version");
         }
-        boolean newRelease = !r.version().equals(old.version());
+        // the version last packaged is the newest changelog entry's: with the project file as the
+        // source of the version, the model already holds the new one when bump runs
+        boolean newRelease = !r.version().equals(packagedVersion(old));
         PackageModel draft = old.withRelease(r.version(), kernel, old.release(), old.sources(), old.changelog());
         List<PackageModel.Source> sources = new ArrayList<>();
         for (PackageModel.Source s : old.sources()) {
@@ -122,11 +133,38 @@ public final class Bump {
         return out;
     }
 
+    /** The version of the newest changelog entry (the one last packaged), else the model's. */
+    static String packagedVersion(PackageModel p) {
+        if (p.autorelease() || p.changelog().isEmpty()) {
+            return p.version();
+        }
+        String evr = p.changelog().get(0).evr();
+        evr = evr.substring(evr.indexOf(':') + 1);
+        int dash = evr.lastIndexOf('-');
+        return dash < 0 ? evr : evr.substring(0, dash);
+    }
+
     /** Bumps the model file, then regenerates specs and sources files. */
     public static PackagingResult run(PackagingConfig cfg, Request r) {
-        PackagingModel before = Specs.readModel(cfg.model());
-        PackagingModel after = apply(before, r);
-        String yaml = ModelWriter.write(after);
+        PackagingModel before = Specs.readModel(cfg);
+        ProjectFacts facts = ProjectFacts.of(cfg.facts(), r.pkg());
+        if (facts != null) {
+            // the project file is the one source of these values: bump records them, never changes them
+            Problems p = new Problems("bump " + r.pkg() + " " + r.version());
+            if (!facts.version().equals(r.version())) {
+                p.add("VERSION", "'" + r.version() + "' disagrees with " + facts.file() + " "
+                        + ProjectFacts.projectKey("version") + " '" + facts.version() + "': set the new version (with"
+                        + " the release sources and their digests) in " + facts.file() + " first, then bump");
+            }
+            if (r.kernel() != null && !facts.kernel().isEmpty() && !facts.kernel().equals(r.kernel())) {
+                p.add("--kernel", "'" + r.kernel() + "' disagrees with " + facts.file() + " "
+                        + ProjectFacts.projectKey("kernel") + " '" + facts.kernel() + "': change it there");
+            }
+            p.throwIfAny();
+        }
+        PackagingModel after = facts == null ? apply(before, r)
+                : apply(before, new Request(r.pkg(), r.version(), null, r.sourceDir(), r.date(), r.packager()), true);
+        String yaml = ModelWriter.write(after, cfg.facts());
         Map<String, String> files = Specs.render(cfg, after);
         String oldSpec = Specs.readOrNull(cfg.specDir().resolve(r.pkg() + ".spec"));
         AtomicFiles.writeString(cfg.model(), yaml);

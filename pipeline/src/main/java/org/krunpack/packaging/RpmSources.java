@@ -72,7 +72,7 @@ public final class RpmSources {
             throw KrunpackException.usage("--spec " + spec + ": expected a file named NAME.spec");
         }
         String name = file.substring(0, file.length() - ".spec".length());
-        PackagingModel model = Specs.readModel(cfg.model());
+        PackagingModel model = Specs.readModel(cfg);
         return model.find(name).orElseThrow(() -> KrunpackException.usage("--spec " + spec + ": '" + name
                 + "' is not a package of " + cfg.model() + " (known: " + model.names() + ")"));
     }
@@ -96,7 +96,7 @@ public final class RpmSources {
     }
 
     public static PackagingResult run(PackagingConfig cfg, Request r, PrintWriter log) {
-        PackagingModel model = Specs.readModel(cfg.model());
+        PackagingModel model = Specs.readModel(cfg);
         Problems problems = new Problems("rpm sources");
         List<PackageModel> pkgs = new ArrayList<>();
         for (String name : r.packages().isEmpty() ? model.names() : r.packages()) {
@@ -119,8 +119,9 @@ public final class RpmSources {
         Problems missing = new Problems("rpm sources in " + r.sourceDir());
         for (PackageModel p : pkgs) {
             // Source0 first: a vendor tarball is made from it
-            for (int i = 0; i < p.sources().size(); i++) {
-                PackageModel.Source s = p.sources().get(i);
+            List<PackageModel.Source> all = p.allSources();
+            for (int i = 0; i < all.size(); i++) {
+                PackageModel.Source s = all.get(i);
                 String file = Macros.sourceFileName(p, s);
                 Kind kind = kind(p, s);
                 String url = kind == Kind.DOWNLOAD ? Macros.expand(p, s.url()) : null;
@@ -152,14 +153,18 @@ public final class RpmSources {
                     status = "made with cargo vendor (" + made.crates() + " crates)";
                 } else {
                     Path inRepo = cfg.specDir().resolve(file);
+                    if (!Files.isRegularFile(inRepo) && cfg.localSources().containsKey(file)) {
+                        inRepo = cfg.localSources().get(file); // a replacement patch named in krunpack.yaml
+                    }
                     if (!Files.isRegularFile(inRepo)) {
                         missing.add(at, "named without a URL and not in " + cfg.specDir() + ": give it a URL in "
                                 + cfg.model().getFileName() + ", or put it in " + r.sourceDir());
                         continue;
                     }
-                    AtomicFiles.write(target, tmp -> Files.copy(inRepo, tmp,
+                    Path from = inRepo;
+                    AtomicFiles.write(target, tmp -> Files.copy(from, tmp,
                             java.nio.file.StandardCopyOption.REPLACE_EXISTING));
-                    status = "copied from " + inRepo;
+                    status = "copied from " + from;
                 }
                 if (!s.sha512().isEmpty()) {
                     String actual = Digests.sha512(target);

@@ -28,7 +28,16 @@ public final class Specs {
     private Specs() {
     }
 
-    /** Reads the model, mapping its problems to a usage error (exit 2). */
+    /** Reads the model with the project's facts, mapping its problems to a usage error (exit 2). */
+    public static PackagingModel readModel(PackagingConfig cfg) {
+        try {
+            return ModelReader.read(cfg.model(), cfg.facts());
+        } catch (ModelException e) {
+            throw new KrunpackException(org.krunpack.core.ExitCode.USAGE, e.getMessage(), e.problems(), null);
+        }
+    }
+
+    /** Reads a model file on its own, mapping its problems to a usage error (exit 2). */
     public static PackagingModel readModel(Path model) {
         try {
             return ModelReader.read(model);
@@ -56,7 +65,7 @@ public final class Specs {
 
     /** Renders and writes every file; reports which changed. */
     public static PackagingResult generate(PackagingConfig cfg) {
-        PackagingModel model = readModel(cfg.model());
+        PackagingModel model = readModel(cfg);
         Map<String, String> files = render(cfg, model);
         return write(cfg, files, "spec");
     }
@@ -86,7 +95,7 @@ public final class Specs {
 
     /** Files under specDir that differ from what the generator produces (the drift check). */
     public static List<String> drift(PackagingConfig cfg) {
-        Map<String, String> files = render(cfg, readModel(cfg.model()));
+        Map<String, String> files = render(cfg, readModel(cfg));
         List<String> out = new ArrayList<>();
         for (var f : files.entrySet()) {
             if (!f.getValue().equals(readOrNull(cfg.specDir().resolve(f.getKey())))) {

@@ -43,7 +43,7 @@ public final class Srpms {
     }
 
     public static PackagingResult build(PackagingConfig cfg, Request r) {
-        PackagingModel model = Specs.readModel(cfg.model());
+        PackagingModel model = Specs.readModel(cfg);
         List<String> drift = Specs.drift(cfg);
         if (!drift.isEmpty()) {
             throw KrunpackException.usage(cfg.specDir() + ": out of date with the model (" + String.join(", ", drift)
@@ -107,11 +107,15 @@ public final class Srpms {
     private static void stageSources(PackageModel p, PackagingConfig cfg, Request r, Path stage, Problems problems,
                                      List<String> standIns, List<String> unverified) {
         Path standInDir = stage.resolve(".stand-in");
-        for (int i = 0; i < p.sources().size(); i++) {
-            PackageModel.Source s = p.sources().get(i);
+        List<PackageModel.Source> all = p.allSources();
+        for (int i = 0; i < all.size(); i++) {
+            PackageModel.Source s = all.get(i);
             String file = Macros.sourceFileName(p, s);
             String at = "packages." + p.name() + ".sources[" + i + "] (" + file + ")";
             Path src = r.sourceDir() == null ? null : r.sourceDir().resolve(file);
+            if ((src == null || !Files.isRegularFile(src)) && cfg.localSources().containsKey(file)) {
+                src = cfg.localSources().get(file); // a replacement patch named in krunpack.yaml
+            }
             if (src == null || !Files.isRegularFile(src)) {
                 if (!r.standIn()) {
                     problems.add(at, "not found in " + r.sourceDir() + ": download it there (see "

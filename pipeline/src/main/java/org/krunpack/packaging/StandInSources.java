@@ -32,7 +32,7 @@ public final class StandInSources {
     /** Writes a stand-in for every Source of {@code p} that is not in {@code dir} yet; returns the files written. */
     public static List<Path> writeMissing(PackageModel p, Path dir, long sourceDateEpoch) {
         List<Path> out = new ArrayList<>();
-        for (PackageModel.Source s : p.sources()) {
+        for (PackageModel.Source s : p.allSources()) {
             String file = Macros.sourceFileName(p, s);
             Path target = dir.resolve(file);
             if (Files.exists(target)) {

@@ -3,9 +3,17 @@ package org.krunpack.project;
 import org.krunpack.project.PackagingConfig;
 import org.krunpack.core.KrunpackException;
 import org.krunpack.core.yaml.YamlNode;
+import org.krunpack.core.Digests;
+import org.krunpack.specgen.PackageModel;
 import org.krunpack.specgen.Profile;
+import org.krunpack.specgen.ProjectFacts;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code packaging:} section of {@code krunpack.yaml}.
@@ -25,9 +33,24 @@ import java.nio.file.Path;
  * @param packager   changelog author, or null
  * @param templates  override folder, or null
  * @param specDir    output folder for specs
+ * @param facts      what the project file says about the model's packages (libkrunfw's version,
+ *                   kernel, ABI, release-patch decisions): the one source of truth for them
+ * @param localSources files a spec names without a URL that live outside the spec folder, by file
+ *                   name (a replacement patch named in patches.release)
  */
 public record PackagingConfig(Path model, String modelName, Profile profile, String packager, Path templates,
-                              Path specDir) {
+                              Path specDir, List<ProjectFacts> facts, Map<String, Path> localSources) {
+    public PackagingConfig {
+        facts = List.copyOf(facts);
+        localSources = Map.copyOf(localSources);
+    }
+
+    /** Settings without project facts (a model file read on its own). */
+    public PackagingConfig(Path model, String modelName, Profile profile, String packager, Path templates,
+                           Path specDir) {
+        this(model, modelName, profile, packager, templates, specDir, List.of(), Map.of());
+    }
+
     /** The section's defaults (no {@code packaging:} in the project file). */
     public static PackagingConfig defaults(Path baseDir) {
         Path model = baseDir.resolve("rpm/packaging.yaml").normalize();
@@ -60,17 +83,44 @@ public record PackagingConfig(Path model, String modelName, Profile profile, Str
                 specDir != null ? specDir : model.getParent());
     }
 
-    /** The project's section. */
+    /**
+     * The project's section, with what the project file says about libkrunfw (version, kernel,
+     * ABI, the release's per-patch decisions) as the model's values for it.
+     */
     public static PackagingConfig from(Project project) {
-        return project.packaging();
+        PackagingConfig c = project.packaging();
+        List<PackageModel.ReleasePatch> decisions = new ArrayList<>();
+        Map<String, Path> local = new LinkedHashMap<>();
+        for (Project.PatchDecision d : project.patches().decisions()) {
+            String file = "";
+            String sha = "";
+            if (d.action() == Project.PatchDecision.Action.REPLACE && d.replacement() != null) {
+                file = d.replacement().getFileName().toString();
+                local.put(file, d.replacement());
+                sha = d.sha512() != null ? d.sha512()
+                        : Files.isRegularFile(d.replacement()) ? Digests.sha512(d.replacement()) : "";
+            }
+            decisions.add(new PackageModel.ReleasePatch(d.patch(), d.action().id(), file, sha,
+                    d.action() == Project.PatchDecision.Action.FUZZ ? d.fuzz() : 0, d.reason()));
+        }
+        ProjectFacts f = new ProjectFacts("libkrunfw", project.file().getFileName().toString(),
+                project.libkrunfw().version(), project.kernelVersion() == null ? "" : project.kernelVersion(),
+                project.libkrunfw().abi(), decisions);
+        return new PackagingConfig(c.model, c.modelName, c.profile, c.packager, c.templates, c.specDir, List.of(f),
+                local);
     }
 
     public PackagingConfig withProfile(Profile p) {
-        return new PackagingConfig(model, modelName, p, packager, templates, specDir);
+        return new PackagingConfig(model, modelName, p, packager, templates, specDir, facts, localSources);
+    }
+
+    /** The same settings writing specs into {@code dir} ({@code krunpack spec --out DIR}). */
+    public PackagingConfig withSpecDir(Path dir) {
+        return new PackagingConfig(model, modelName, profile, packager, templates, dir, facts, localSources);
     }
 
     public PackagingConfig withTemplates(Path t) {
-        return new PackagingConfig(model, modelName, profile, packager, t, specDir);
+        return new PackagingConfig(model, modelName, profile, packager, t, specDir, facts, localSources);
     }
 
     /** The packager for changelog entries: the project file's, else $RPM_PACKAGER. */

@@ -19,6 +19,17 @@ final class Fixtures {
     private Fixtures() {
     }
 
+    /**
+     * The checked-in model with the checked-in project's version, kernel and ABI but no release-patch
+     * decisions: for builds from a stand-in release, which has no patch 0008 to replace.
+     */
+    static PackagingModel checkedInWithoutReleasePatches() {
+        var project = org.krunpack.project.ProjectLoader.load(ROOT.resolve("krunpack.yaml"));
+        return ModelReader.read(ROOT.resolve("rpm/packaging.yaml"), java.util.List.of(new org.krunpack.specgen.ProjectFacts(
+                "libkrunfw", "krunpack.yaml", project.libkrunfw().version(), project.kernelVersion(),
+                project.libkrunfw().abi(), java.util.List.of())));
+    }
+
     static PackagingModel model540() {
         return ModelReader.read(MODEL_540);
     }

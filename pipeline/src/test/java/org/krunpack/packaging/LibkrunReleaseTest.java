@@ -166,7 +166,7 @@ class LibkrunReleaseTest {
         return new PackageModel(m.name(), m.version(), m.release(), m.summary(), m.description(), m.license(),
                 m.distGitLicense(), m.licenseFiles(), m.docFiles(), m.url(), m.kernel(), m.abi(), m.sources(),
                 m.patches(), m.arches(), m.buildRequires(), m.archBuildRequires(), m.subpackages(), m.requires(),
-                crates, m.changelog(), m.switches());
+                crates, m.changelog(), m.switches(), m.releasePatches(), m.bconds(), m.extra());
     }
 
     @Test

@@ -6,7 +6,6 @@ import org.krunpack.core.Tools;
 import org.krunpack.review.BundleContractCheck;
 import org.krunpack.review.Review;
 import org.krunpack.review.ReviewReport;
-import org.krunpack.specgen.ModelReader;
 import org.krunpack.specgen.PackageModel;
 import org.krunpack.specgen.Profile;
 import org.krunpack.specgen.SpecGenerator;
@@ -38,7 +37,7 @@ class LibkrunfwBinaryRpmTest {
         Path work = ROOT.resolve("tool/target/libkrunfw-rpm");
         org.krunpack.core.AtomicFiles.deleteTree(work);
         Path sources = Files.createDirectories(work.resolve("sources"));
-        PackageModel pkg = ModelReader.read(ROOT.resolve("rpm/packaging.yaml")).get("libkrunfw").withKernel("6.12.117");
+        PackageModel pkg = Fixtures.checkedInWithoutReleasePatches().get("libkrunfw");
         Path spec = work.resolve("libkrunfw.spec");
         Files.writeString(spec, new SpecGenerator(null).render(pkg, Profile.STRICT, "rpm/packaging.yaml"));
         Path macros = work.resolve(SpecGenerator.AUTOSPEC_MACROS);
@@ -56,8 +55,8 @@ class LibkrunfwBinaryRpmTest {
         System.out.printf("stand-in sources: %.1f s, rpmbuild -bb: %.1f s%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9);
 
         assertThat(rpms).extracting(p -> p.getFileName().toString())
-                .contains("libkrunfw-5.5.0-1.x86_64.rpm", "libkrunfw-devel-5.5.0-1.x86_64.rpm");
-        Path rpm = work.resolve("RPMS/libkrunfw-5.5.0-1.x86_64.rpm");
+                .contains("libkrunfw-5.5.0-2.x86_64.rpm", "libkrunfw-devel-5.5.0-2.x86_64.rpm");
+        Path rpm = work.resolve("RPMS/libkrunfw-5.5.0-2.x86_64.rpm");
         String list = Tools.check(List.of("rpm", "-qlp", "--dump", rpm.toString()), null, null).stdout();
         assertThat(list).contains("/usr/lib64/libkrunfw.so.5.5.0", "/usr/lib64/libkrunfw.so.5 ")
                 .containsPattern("/licenses/libkrunfw[^/]*/LICENSE-GPL-2.0-only ");

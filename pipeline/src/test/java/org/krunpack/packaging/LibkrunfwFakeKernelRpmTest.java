@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.krunpack.core.Tools;
-import org.krunpack.specgen.ModelReader;
 import org.krunpack.specgen.PackageModel;
 import org.krunpack.specgen.Profile;
 import org.krunpack.specgen.SpecGenerator;
@@ -27,7 +26,7 @@ class LibkrunfwFakeKernelRpmTest {
     @Test
     void buildsBinaryRpmFromStandInReleaseAndFakeKernel(@TempDir Path work) throws Exception {
         Path sources = Files.createDirectories(work.resolve("sources"));
-        PackageModel pkg = ModelReader.read(ROOT.resolve("rpm/packaging.yaml")).get("libkrunfw");
+        PackageModel pkg = Fixtures.checkedInWithoutReleasePatches().get("libkrunfw");
         Path spec = work.resolve("libkrunfw.spec");
         Files.writeString(spec, new SpecGenerator(null).render(pkg, Profile.STRICT, "rpm/packaging.yaml"));
         Path macros = work.resolve(SpecGenerator.AUTOSPEC_MACROS);
@@ -40,9 +39,9 @@ class LibkrunfwFakeKernelRpmTest {
                 work.resolve("rpmbuild.log"));
 
         assertThat(rpms).extracting(p -> p.getFileName().toString())
-                .containsExactlyInAnyOrder("libkrunfw-5.5.0-1.x86_64.rpm", "libkrunfw-devel-5.5.0-1.x86_64.rpm");
+                .containsExactlyInAnyOrder("libkrunfw-5.5.0-2.x86_64.rpm", "libkrunfw-devel-5.5.0-2.x86_64.rpm");
         Path x = Files.createDirectories(work.resolve("x"));
-        Tools.check(List.of("bash", "-c", "rpm2cpio " + work.resolve("RPMS/libkrunfw-5.5.0-1.x86_64.rpm")
+        Tools.check(List.of("bash", "-c", "rpm2cpio " + work.resolve("RPMS/libkrunfw-5.5.0-2.x86_64.rpm")
                 + " | cpio -idm --quiet"), x, null);
         Path lib = x.resolve("usr/lib64/libkrunfw.so.5.5.0");
         assertThat(Tools.check(List.of("readelf", "-dW", lib.toString()), null, null).stdout())
@@ -65,7 +64,7 @@ class LibkrunfwFakeKernelRpmTest {
         assertThat(size).isPositive();
         // %license files land in %{_defaultlicensedir}/%{_docdir_fmt} (Fedora: libkrunfw/, Debian: libkrunfw-5.5.0/)
         String licenses = Tools.check(List.of("rpm", "-qp", "--licensefiles",
-                work.resolve("RPMS/libkrunfw-5.5.0-1.x86_64.rpm").toString()), null, null).stdout();
+                work.resolve("RPMS/libkrunfw-5.5.0-2.x86_64.rpm").toString()), null, null).stdout();
         assertThat(licenses).containsPattern("/licenses/libkrunfw[^/]*/LICENSE-GPL-2.0-only\n")
                 .containsPattern("/licenses/libkrunfw[^/]*/LICENSE-LGPL-2.1-only\n");
     }

@@ -55,6 +55,13 @@ class RpmToolsTest {
             String out = Rpmbuild.parse(rpm.resolve(pkg + ".spec"), new Rpmbuild.Options(rpm, 1735689600L,
                     rpm.resolve("macros.krunpack-autospec"), List.of()));
             assertThat(out).contains("Name:           " + pkg);
+            if (pkg.equals("libkrunfw")) {
+                // what the pipeline built: the project's kernel and the replacement 0008, put in place
+                assertThat(out).contains("KERNEL_VERSION=linux-6.12.117")
+                        .containsPattern("(?m)^cp -p \\S*/0008-virtio-vsock-support-dgrams\\.patch"
+                                + " patches/0008-virtio-vsock-support-dgrams\\.patch$")
+                        .containsPattern("(?m)^rm -rf linux-6\\.12\\.117 kernel\\.c qboot\\.c initrd\\.c$");
+            }
         }
     }
 

@@ -21,16 +21,27 @@ public final class ModelReader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> PACKAGE_KEYS = Set.of("version", "release", "kernel", "abi", "summary",
             "description", "license", "distGitLicense", "licenseFiles", "docFiles", "url", "sources", "patches",
-            "arches", "buildRequires", "archBuildRequires", "subpackages", "requires", "crates", "changelog", "switches");
+            "arches", "buildRequires", "archBuildRequires", "subpackages", "requires", "crates", "changelog", "switches",
+            "bconds", "extra");
 
     private final String subject;
     private final List<String> problems = new ArrayList<>();
+    private final List<ProjectFacts> facts;
 
-    private ModelReader(String subject) {
+    private ModelReader(String subject, List<ProjectFacts> facts) {
         this.subject = subject;
+        this.facts = facts;
     }
 
     public static PackagingModel read(Path file) {
+        return read(file, List.of());
+    }
+
+    /**
+     * Reads the model with the project file's values for some packages (version, kernel, ABI,
+     * release-patch decisions): the model may leave them out; a value it states must agree.
+     */
+    public static PackagingModel read(Path file, List<ProjectFacts> facts) {
         String text;
         try {
             text = Files.readString(file);
@@ -38,10 +49,14 @@ public final class ModelReader {
             throw new ModelException(file.toString(), List.of("cannot read: " + e.getMessage()
                     + " (packaging.model in krunpack.yaml names this file)"));
         }
-        return parse(text, file.toString());
+        return parse(text, file.toString(), facts);
     }
 
     public static PackagingModel parse(String yaml, String subject) {
+        return parse(yaml, subject, List.of());
+    }
+
+    public static PackagingModel parse(String yaml, String subject, List<ProjectFacts> facts) {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
@@ -49,7 +64,7 @@ public final class ModelReader {
             throw new ModelException(subject, List.of("not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : "")));
         }
-        ModelReader r = new ModelReader(subject);
+        ModelReader r = new ModelReader(subject, facts);
         PackagingModel model = r.model(root);
         r.problems.addAll(ModelValidator.validate(model));
         if (!r.problems.isEmpty()) {
@@ -160,15 +175,51 @@ public final class ModelReader {
             switches.add(new PackageModel.Switch(str(x, w, "name", true), str(x, w, "default", true),
                     list(x, w, "arches"), str(x, w, "reason", true), list(x, w, "buildRequires")));
         }
+        List<PackageModel.Bcond> bconds = new ArrayList<>();
+        JsonNode bc = n.path("bconds");
+        for (int i = 0; i < bc.size(); i++) {
+            String w = at + ".bconds[" + i + "]";
+            unknownKeys(bc.get(i), w, Set.of("name", "default", "reason"));
+            bconds.add(new PackageModel.Bcond(str(bc.get(i), w, "name", true), bool(bc.get(i), w, "default"),
+                    str(bc.get(i), w, "reason", false)));
+        }
+        List<PackageModel.Extra> extra = new ArrayList<>();
+        JsonNode ex = n.path("extra");
+        for (int i = 0; i < ex.size(); i++) {
+            String w = at + ".extra[" + i + "]";
+            unknownKeys(ex.get(i), w, Set.of("slot", "lines"));
+            extra.add(new PackageModel.Extra(str(ex.get(i), w, "slot", true), list(ex.get(i), w, "lines")));
+        }
         int abi = n.has("abi") ? n.get("abi").asInt(-1) : -1;
         if (n.has("abi") && !n.get("abi").canConvertToInt()) {
             problems.add(at + ".abi: expected a number (the SONAME major)");
         }
-        return new PackageModel(name, str(n, at, "version", true), str(n, at, "release", true),
+        ProjectFacts f = ProjectFacts.of(facts, name);
+        PackageModel read = new PackageModel(name, str(n, at, "version", f == null), str(n, at, "release", true),
                 str(n, at, "summary", true), list(n, at, "description"), str(n, at, "license", true),
                 str(n, at, "distGitLicense", false), list(n, at, "licenseFiles"), list(n, at, "docFiles"),
                 str(n, at, "url", true), str(n, at, "kernel", false), abi, sources, patches, arches,
-                list(n, at, "buildRequires"), abr, subs, reqs, crates, log, switches);
+                list(n, at, "buildRequires"), abr, subs, reqs, crates, log, switches, List.of(), bconds, extra);
+        return f == null ? read : withFacts(read, n, at, f);
+    }
+
+    /** The project file's values in place of the model's; a model value that disagrees is a problem. */
+    private PackageModel withFacts(PackageModel p, JsonNode n, String at, ProjectFacts f) {
+        agree(n, at, "version", p.version(), f.version(), f);
+        String kernel = f.kernel().isEmpty() ? p.kernel() : f.kernel();
+        if (!f.kernel().isEmpty()) {
+            agree(n, at, "kernel", p.kernel(), f.kernel(), f);
+        }
+        agree(n, at, "abi", Integer.toString(p.abi()), Integer.toString(f.abi()), f);
+        return p.withProjectFacts(f.version(), kernel, f.abi(), f.releasePatches());
+    }
+
+    private void agree(JsonNode n, String at, String key, String model, String project, ProjectFacts f) {
+        if (n.has(key) && !model.equals(project)) {
+            problems.add(at + "." + key + ": '" + model + "' disagrees with " + f.file() + " "
+                    + ProjectFacts.projectKey(key) + " '" + project + "': the project file is the one source of"
+                    + " truth; remove " + at + "." + key + " from the model");
+        }
     }
 
     private void unknownKeys(JsonNode n, String at, Set<String> known) {

@@ -18,11 +18,18 @@ public final class ModelValidator {
     public static final Set<String> ARCHES = Set.of("x86_64", "aarch64", "riscv64", "ppc64le", "s390x");
     private static final Pattern SHA512 = Pattern.compile("[0-9a-f]{128}");
     private static final Pattern SPDX_TOKEN = Pattern.compile("\\(|\\)|[A-Za-z0-9.+-]+");
+    private static final Pattern CODE_MACRO = Pattern.compile(
+            "%\\(|%\\[|%\\{[?!]*(lua|expand|shrink|load|uncompress)\\b|%(lua|expand|shrink|load|uncompress|include)\\b");
     private static final Pattern BCOND = Pattern.compile("[a-z][a-z0-9_]*");
     private static final Pattern MACRO = Pattern.compile("%\\{([^}]*)}");
     private static final Pattern COMPARISON = Pattern.compile("(>=|<=|=|>|<) (\\S+)");
     private static final Pattern AUTHOR = Pattern.compile("[^<>\\n]+ <[^<>@\\s]+@[^<>\\s]+>");
+    /** A plain https URL: host, optional port, path; no %, whitespace, quotes or shell characters. */
+    private static final Pattern URL = Pattern.compile("https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/+=@,:-]*)?");
     private static final Pattern FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*");
+
+    /** The fuzz GNU patch allows by default: what libkrunfw's Makefile ({@code patch -p1}) applies with. */
+    public static final int UPSTREAM_FUZZ = 2;
 
     private final List<String> problems = new ArrayList<>();
 
@@ -70,6 +77,9 @@ public final class ModelValidator {
         files(at + ".docFiles", p.docFiles());
         if (!p.url().isEmpty() && !p.url().startsWith("https://")) {
             add(at + ".url", "'" + p.url() + "' must be an https:// URL");
+        } else if (!p.url().isEmpty() && !URL.matcher(p.url()).matches()) {
+            add(at + ".url", "'" + p.url() + "' is not a plain https:// URL (host, then path characters"
+                    + " A-Z a-z 0-9 . _ ~ / + - = @ , : only; no macros, % or shell characters)");
         }
         oneLine(at + ".url", p.url());
         if (p.name().equals("libkrunfw") && p.kernel().isEmpty()) {
@@ -90,6 +100,7 @@ public final class ModelValidator {
             }
             Matcher.macros(s.url()).stream().filter(m -> !Macros.KNOWN.contains(m))
                     .forEach(m -> add(w + ".url", "unknown macro %{" + m + "} (known: " + Macros.KNOWN + ")"));
+            sourceUrl(w + ".url", s.url());
             if (!s.sha512().isEmpty() && !SHA512.matcher(s.sha512()).matches()) {
                 add(w + ".sha512", "expected 128 lower-case hex digits, or \"\" when the file was not at hand"
                         + " (krunpack bump --source-dir DIR fills it)");
@@ -106,6 +117,9 @@ public final class ModelValidator {
             }
             oneLine(w + ".upstream", pa.upstream());
         }
+        for (int i = 0; i < p.releasePatches().size(); i++) {
+            releasePatch(at + ".releasePatches[" + i + "]", p.releasePatches().get(i));
+        }
         for (String a : p.arches().list()) {
             if (!ARCHES.contains(a)) {
                 add(at + ".arches.list", "unknown arch '" + a + "' (known: " + new java.util.TreeSet<>(ARCHES) + ")");
@@ -121,6 +135,12 @@ public final class ModelValidator {
             String w = at + ".archBuildRequires[" + i + "]";
             if (b.arches().isEmpty()) {
                 add(w + ".arches", "required: the arches needing these BuildRequires");
+            }
+            for (int j = 0; j < b.arches().size(); j++) {
+                if (!ARCHES.contains(b.arches().get(j))) {
+                    add(w + ".arches[" + j + "]", "unknown arch '" + b.arches().get(j) + "' (known: "
+                            + new java.util.TreeSet<>(ARCHES) + ")");
+                }
             }
             deps(w + ".requires", b.requires());
         }
@@ -198,6 +218,17 @@ public final class ModelValidator {
             RpmGrammar.checkVersion(c.version()).ifPresent(m -> add(w + ".version", "'" + c.version() + "' " + m));
             spdx(w + ".license", c.license());
         }
+        for (int i = 0; i < p.bconds().size(); i++) {
+            PackageModel.Bcond b = p.bconds().get(i);
+            String w = at + ".bconds[" + i + "]";
+            if (!BCOND.matcher(b.name()).matches()) {
+                add(w + ".name", "'" + b.name() + "' is not a build-condition name (lower-case letters, digits, _)");
+            }
+            oneLine(w + ".reason", b.reason());
+        }
+        for (int i = 0; i < p.extra().size(); i++) {
+            extra(at + ".extra[" + i + "]", p.extra().get(i));
+        }
         for (int i = 0; i < p.changelog().size(); i++) {
             PackageModel.ChangelogEntry e = p.changelog().get(i);
             String w = at + ".changelog[" + i + "]";
@@ -217,6 +248,61 @@ public final class ModelValidator {
                 oneLine(w + ".lines[" + j + "]", e.lines().get(j));
             }
         }
+    }
+
+    /**
+     * Verbatim lines (from an imported spec): spec text by nature, so macros are allowed, but none
+     * of the forms that run code or read files while a spec is merely parsed ({@code rpmspec -P},
+     * review, srpm): {@code %(...)}, {@code %[...]}, {@code %{lua:...}}, {@code %{expand:...}},
+     * {@code %{shrink:...}}, {@code %{load:...}}, {@code %{uncompress:...}}, {@code %include}; and the
+     * slot's last line may not end in a backslash (it would continue into the generated text).
+     */
+    private void extra(String w, PackageModel.Extra e) {
+        if (!PackageModel.Extra.SLOTS.contains(e.slot())) {
+            add(w + ".slot", "'" + e.slot() + "' is not one of " + PackageModel.Extra.SLOTS);
+        }
+        for (int j = 0; j < e.lines().size(); j++) {
+            String l = e.lines().get(j);
+            String at = w + ".lines[" + j + "]";
+            oneLine(at, l);
+            var m = CODE_MACRO.matcher(l);
+            if (m.find()) {
+                add(at, "'" + m.group() + "' runs code or reads files when the spec is parsed: not allowed in"
+                        + " verbatim lines (allowed: plain macros such as %{name}, %{_libdir}, %make_build)");
+            }
+        }
+        if (!e.lines().isEmpty() && e.lines().get(e.lines().size() - 1).endsWith("\\")) {
+            add(w + ".lines[" + (e.lines().size() - 1) + "]", "ends in a backslash: it would continue into the"
+                    + " next, generated line");
+        }
+    }
+
+    /** A release-patch decision from the project file (patches.release). */
+    private void releasePatch(String w, PackageModel.ReleasePatch r) {
+        if (!FILE.matcher(r.patch()).matches()) {
+            add(w + ".patch", "'" + r.patch() + "' is not a plain file name");
+        }
+        if (!PackageModel.ReleasePatch.ACTIONS.contains(r.action())) {
+            add(w + ".action", "'" + r.action() + "' is not one of " + PackageModel.ReleasePatch.ACTIONS);
+        }
+        if (r.replace()) {
+            if (!FILE.matcher(r.file()).matches()) {
+                add(w + ".file", "'" + r.file() + "' is not a plain file name (the Source kept next to the spec; krunpack.yaml patches.release[].replace)");
+            }
+            if (!SHA512.matcher(r.sha512()).matches()) {
+                add(w + ".sha512", "the replacement's SHA-512 is required (128 lower-case hex digits): the spec's"
+                        + " sources must be pinned");
+            }
+        }
+        if (r.action().equals("fuzz") && (r.fuzz() < 0 || r.fuzz() > UPSTREAM_FUZZ)) {
+            add(w + ".fuzz", r.fuzz() + ": upstream's Makefile applies the release's patches with GNU patch's"
+                    + " default fuzz (" + UPSTREAM_FUZZ + "), so the RPM build cannot allow more; replace the patch"
+                    + " with a refreshed one instead");
+        }
+        if (r.reason().isBlank()) {
+            add(w + ".reason", "required: the spec states why");
+        }
+        oneLine(w + ".reason", r.reason());
     }
 
     private void oneLine(String at, String value) {
@@ -260,12 +346,32 @@ public final class ModelValidator {
         }
     }
 
+    /**
+     * A Source URL: the allowed macros ({@link Macros#KNOWN}) stand for plain text; what is left is an
+     * https:// URL or a plain file name, with no other {@code %} (no {@code %(...)}, {@code %[...]},
+     * bare {@code %name}).
+     */
+    private void sourceUrl(String at, String url) {
+        String plain = MACRO.matcher(url).replaceAll(m -> m.group(1).equals("url") ? "https://h"
+                : Macros.KNOWN.contains(m.group(1)) ? "x" : "%");
+        boolean ok = plain.contains("://") ? URL.matcher(plain).matches() && plain.startsWith("https://")
+                : FILE.matcher(plain).matches();
+        if (!ok) {
+            add(at, "'" + url + "' is neither an https:// URL nor a plain file name once its macros (only "
+                    + new java.util.TreeSet<>(Macros.KNOWN) + " are allowed) are expanded; no other %, spaces or"
+                    + " shell characters");
+        }
+    }
+
     private void deps(String at, List<String> deps) {
         for (int i = 0; i < deps.size(); i++) {
             String d = deps.get(i);
             oneLine(at + "[" + i + "]", d);
             if (d.isBlank()) {
                 add(at + "[" + i + "]", "empty");
+            } else {
+                String w = at + "[" + i + "]";
+                RpmGrammar.checkDependency(d).ifPresent(m -> add(w, "'" + d + "' " + m));
             }
         }
     }

@@ -12,15 +12,23 @@ public final class ModelWriter {
             # krunpack packaging model: the one source of rpm/*.spec and rpm/*.sources.
             # Read by 'krunpack spec', rewritten by 'krunpack bump' (canonical layout: keep it;
             # comments other than this header are not kept). Reference: docs/specs.md.
+            # What the project file states (libkrunfw's version, kernel, ABI and patch decisions) is not repeated here.
             """;
 
     private final StringBuilder out = new StringBuilder(HEADER);
+    private final List<ProjectFacts> facts;
 
-    private ModelWriter() {
+    private ModelWriter(List<ProjectFacts> facts) {
+        this.facts = facts;
     }
 
     public static String write(PackagingModel model) {
-        ModelWriter w = new ModelWriter();
+        return write(model, List.of());
+    }
+
+    /** Writes the model leaving out what the project file states ({@link ProjectFacts}). */
+    public static String write(PackagingModel model, List<ProjectFacts> facts) {
+        ModelWriter w = new ModelWriter(facts);
         w.out.append("packages:\n");
         boolean first = true;
         for (PackageModel p : model.packages()) {
@@ -36,10 +44,15 @@ public final class ModelWriter {
     private void pkg(PackageModel p) {
         String i = "    ";
         out.append("  ").append(p.name()).append(":\n");
-        scalar(i, "version", p.version());
+        ProjectFacts f = ProjectFacts.of(facts, p.name());
+        if (f == null) {
+            scalar(i, "version", p.version());
+        }
         scalar(i, "release", p.release());
-        scalar(i, "kernel", p.kernel());
-        if (p.abi() >= 0) {
+        if (f == null || f.kernel().isEmpty()) {
+            scalar(i, "kernel", p.kernel());
+        }
+        if (p.abi() >= 0 && f == null) {
             out.append(i).append("abi: ").append(p.abi()).append('\n');
         }
         scalar(i, "summary", p.summary());
@@ -125,6 +138,21 @@ public final class ModelWriter {
             for (PackageModel.Crate c : p.crates()) {
                 out.append(i).append("  - {name: ").append(q(c.name())).append(", version: ").append(q(c.version()))
                         .append(", license: ").append(q(c.license())).append("}\n");
+            }
+        }
+        if (!p.bconds().isEmpty()) {
+            out.append(i).append("bconds:\n");
+            for (PackageModel.Bcond b : p.bconds()) {
+                out.append(i).append("  - name: ").append(q(b.name())).append('\n');
+                out.append(i).append("    default: ").append(b.defaultOn()).append('\n');
+                scalar(i + "    ", "reason", b.reason());
+            }
+        }
+        if (!p.extra().isEmpty()) {
+            out.append(i).append("extra:\n");
+            for (PackageModel.Extra e : p.extra()) {
+                out.append(i).append("  - slot: ").append(q(e.slot())).append('\n');
+                list(i + "    ", "lines", e.lines());
             }
         }
         if (!p.changelog().isEmpty()) {

@@ -30,6 +30,11 @@ import java.util.Optional;
  * @param changelog       newest first (manual release policy)
  * @param switches        build switches that are not subpackages (bconds with reasons: criu, gpu, ...);
  *                        what a switch does is the template's business, the model says its default
+ * @param releasePatches  libkrunfw only: the project file's decisions about single patches of the
+ *                        upstream release (replace, exclude, fuzz), never stated in the model file
+ * @param bconds          build conditions of the package itself (not tied to a subpackage), with reasons
+ * @param extra           spec lines the model cannot express, kept verbatim in named slots (what
+ *                        {@code krunpack spec import} could not map), each written at its slot
  */
 public record PackageModel(String name, String version, String release, String summary,
                            List<String> description, String license, String distGitLicense,
@@ -37,21 +42,75 @@ public record PackageModel(String name, String version, String release, String s
                            int abi, List<Source> sources, List<Patch> patches, Arches arches,
                            List<String> buildRequires, List<ArchBuildRequires> archBuildRequires,
                            List<Subpackage> subpackages, List<Requirement> requires, List<Crate> crates,
-                           List<ChangelogEntry> changelog, List<Switch> switches) {
+                           List<ChangelogEntry> changelog, List<Switch> switches, List<ReleasePatch> releasePatches,
+                           List<Bcond> bconds, List<Extra> extra) {
 
-    /** A model without build switches (the shape before switches existed). */
-    public PackageModel(String name, String version, String release, String summary, List<String> description,
-                        String license, String distGitLicense, List<String> licenseFiles, List<String> docFiles,
-                        String url, String kernel, int abi, List<Source> sources, List<Patch> patches, Arches arches,
+
+    public static final String AUTORELEASE = "autorelease";
+
+    /** The verbatim lines of slot {@code slot}. */
+    public List<String> extra(String slot) {
+        return extra.stream().filter(e -> e.slot().equals(slot)).flatMap(e -> e.lines().stream()).toList();
+    }
+
+    /** A copy with imported history, patches, build conditions and verbatim lines. */
+    public PackageModel withImported(List<Patch> newPatches, List<Bcond> newBconds, List<Extra> newExtra,
+                                     List<ChangelogEntry> newChangelog) {
+        return new PackageModel(name, version, release, summary, description, license, distGitLicense,
+                licenseFiles, docFiles, url, kernel, abi, sources, List.copyOf(newPatches), arches, buildRequires,
+                archBuildRequires, subpackages, requires, crates, List.copyOf(newChangelog), switches, releasePatches,
+                List.copyOf(newBconds), List.copyOf(newExtra));
+    }
+
+    /** The model without switches or release-patch decisions (the original shape). */
+    public PackageModel(String name, String version, String release, String summary,
+                        List<String> description, String license, String distGitLicense,
+                        List<String> licenseFiles, List<String> docFiles, String url, String kernel,
+                        int abi, List<Source> sources, List<Patch> patches, Arches arches,
                         List<String> buildRequires, List<ArchBuildRequires> archBuildRequires,
                         List<Subpackage> subpackages, List<Requirement> requires, List<Crate> crates,
                         List<ChangelogEntry> changelog) {
         this(name, version, release, summary, description, license, distGitLicense, licenseFiles, docFiles, url,
-                kernel, abi, sources, patches, arches, buildRequires, archBuildRequires, subpackages, requires,
-                crates, changelog, List.of());
+                kernel, abi, sources, patches, arches, buildRequires, archBuildRequires, subpackages, requires, crates,
+                changelog, List.of(), List.of(), List.of(), List.of());
     }
 
-    public static final String AUTORELEASE = "autorelease";
+    /** A copy with the project file's values: version, kernel, ABI and the release-patch decisions. */
+    public PackageModel withProjectFacts(String newVersion, String newKernel, int newAbi, List<ReleasePatch> decisions) {
+        return new PackageModel(name, newVersion, release, summary, description, license, distGitLicense,
+                licenseFiles, docFiles, url, newKernel, newAbi, sources, patches, arches, buildRequires,
+                archBuildRequires, subpackages, requires, crates, changelog, switches, List.copyOf(decisions), bconds,
+                extra);
+    }
+
+    /**
+     * Every Source the spec declares: the model's, then one per replacement patch (a file kept next
+     * to the spec in dist-git, its comment the reason for the replacement).
+     */
+    public List<Source> allSources() {
+        List<Source> out = new java.util.ArrayList<>(sources);
+        for (ReleasePatch r : releasePatches) {
+            if (r.replace()) {
+                out.add(new Source(r.file(), r.sha512(), List.of("Replaces the release's patches/" + r.patch()
+                        + " (krunpack.yaml patches.release): " + r.reason())));
+            }
+        }
+        return out;
+    }
+
+    /** The Source index of a replacement patch ({@code SourceN}), counted after the model's sources. */
+    public int sourceIndexOf(ReleasePatch r) {
+        int i = sources.size();
+        for (ReleasePatch x : releasePatches) {
+            if (x.replace()) {
+                if (x.equals(r)) {
+                    return i;
+                }
+                i++;
+            }
+        }
+        throw new IllegalArgumentException("not a replacement of " + name + ": " + r.patch());
+    }
 
     public boolean autorelease() {
         return AUTORELEASE.equals(release);
@@ -62,7 +121,8 @@ public record PackageModel(String name, String version, String release, String s
                                     List<ChangelogEntry> newChangelog) {
         return new PackageModel(name, newVersion, newRelease, summary, description, license, distGitLicense,
                 licenseFiles, docFiles, url, newKernel, abi, List.copyOf(newSources), patches, arches, buildRequires,
-                archBuildRequires, subpackages, requires, crates, List.copyOf(newChangelog), switches);
+                archBuildRequires, subpackages, requires, crates, List.copyOf(newChangelog), switches, releasePatches,
+                bconds, extra);
     }
 
     /** A copy bundling another kernel version (stand-in builds). */
@@ -161,5 +221,45 @@ public record PackageModel(String name, String version, String release, String s
      * @param lines  the entry's items (without the leading "- ")
      */
     public record ChangelogEntry(String date, String author, String evr, List<String> lines) {
+    }
+
+    /**
+     * A decision of the project file about one patch of the upstream release (libkrunfw's
+     * {@code patches/0*.patch}), so the RPM applies exactly the series the pipeline applied.
+     *
+     * @param patch  the release patch's file name ({@code 0008-virtio-vsock-support-dgrams.patch})
+     * @param action "replace", "exclude" or "fuzz"
+     * @param file   replace: the replacement's file name (a Source next to the spec), else ""
+     * @param sha512 replace: the replacement's SHA-512 (lower-case hex), else ""
+     * @param fuzz   fuzz: the fuzz the patch needs, else 0
+     * @param reason the maintainer's reason (a spec comment)
+     */
+    public record ReleasePatch(String patch, String action, String file, String sha512, int fuzz, String reason) {
+        public static final List<String> ACTIONS = List.of("replace", "exclude", "fuzz");
+
+        public boolean replace() {
+            return action.equals("replace");
+        }
+    }
+
+    /**
+     * A build condition of the package.
+     *
+     * @param name        the condition ({@code check})
+     * @param defaultOn   {@code %bcond_without} (on unless {@code --without}) when true
+     * @param reason      the comment above it
+     */
+    public record Bcond(String name, boolean defaultOn, String reason) {
+    }
+
+    /**
+     * Spec lines kept verbatim in a named slot.
+     *
+     * @param slot  where they go: {@code preamble} (after the BuildRequires), {@code prep},
+     *              {@code build}, {@code install}, {@code check} (at the end of that section)
+     * @param lines the lines, as written
+     */
+    public record Extra(String slot, List<String> lines) {
+        public static final List<String> SLOTS = List.of("preamble", "prep", "build", "install", "check");
     }
 }

@@ -101,4 +101,72 @@ public final class RpmGrammar {
             default -> c < 32 || c > 126 ? String.format("U+%04X", (int) c) : "'" + c + "'";
         };
     }
+
+    private static final java.util.regex.Pattern DEP_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._+-]*(\\([A-Za-z0-9._+:/-]+\\))?");
+    private static final java.util.Set<String> OPS = java.util.Set.of("<", "<=", "=", ">=", ">");
+    private static final java.util.Set<String> RICH_WORDS = java.util.Set.of("and", "or", "if", "else", "with",
+            "without", "unless");
+
+    /**
+     * A dependency as RPM's grammar has it: {@code NAME [OP EVR]} where NAME may carry one
+     * parenthesised argument ({@code pkgconfig(libcap)}, {@code crate(libc/default)}), or a rich
+     * dependency in parentheses ({@code (crate(libc) >= 0.2 with crate(libc) < 0.3)}). No macros:
+     * a model value never needs one, and {@code %} is how a spec runs code.
+     */
+    public static Optional<String> checkDependency(String dep) {
+        for (int i = 0; i < dep.length(); i++) {
+            char c = dep.charAt(i);
+            if (!(isAsciiAlnum(c) || "._+-/:()<>= ~^".indexOf(c) >= 0)) {
+                return Optional.of("contains " + describe(c) + " at position " + (i + 1) + " (a dependency allows"
+                        + " ASCII letters, digits, ( ) and . _ + - / : < > = ~ ^; no macros)");
+            }
+        }
+        String d = dep.strip();
+        if (d.startsWith("(")) {
+            return checkRich(d);
+        }
+        String[] parts = d.split(" +");
+        if (!DEP_NAME.matcher(parts[0]).matches()) {
+            return Optional.of("has no package name like 'gcc' or 'pkgconfig(libcap)' first");
+        }
+        if (parts.length == 1) {
+            return Optional.empty();
+        }
+        if (parts.length != 3 || !OPS.contains(parts[1])) {
+            return Optional.of("is not 'NAME', or 'NAME OP VERSION' with OP one of " + new java.util.TreeSet<>(OPS));
+        }
+        return checkEvr(parts[2]).map(m -> "version " + m);
+    }
+
+    private static Optional<String> checkRich(String d) {
+        int depth = 0;
+        java.util.List<String> tokens = new java.util.ArrayList<>();
+        StringBuilder t = new StringBuilder();
+        for (int i = 0; i < d.length(); i++) {
+            char c = d.charAt(i);
+            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+            if (depth < 0) {
+                return Optional.of("has unbalanced parentheses");
+            }
+            if (c == ' ' || c == '(' || c == ')') {
+                if (t.length() > 0) {
+                    tokens.add(t.toString());
+                    t.setLength(0);
+                }
+            } else {
+                t.append(c);
+            }
+        }
+        if (depth != 0) {
+            return Optional.of("has unbalanced parentheses");
+        }
+        for (String tok : tokens) {
+            if (!(RICH_WORDS.contains(tok) || OPS.contains(tok) || DEP_NAME.matcher(tok).matches()
+                    || tok.matches("[A-Za-z0-9._+:~^/-]+"))) {
+                return Optional.of("has '" + tok + "', which a rich dependency has not");
+            }
+        }
+        return Optional.empty();
+    }
 }

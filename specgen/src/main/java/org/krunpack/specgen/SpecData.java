@@ -36,8 +36,9 @@ public final class SpecData {
         m.put("abi", p.abi() < 0 ? "" : Integer.toString(p.abi()));
 
         List<Map<String, Object>> sources = new ArrayList<>();
-        for (int i = 0; i < p.sources().size(); i++) {
-            PackageModel.Source s = p.sources().get(i);
+        List<PackageModel.Source> all = p.allSources();
+        for (int i = 0; i < all.size(); i++) {
+            PackageModel.Source s = all.get(i);
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("index", i);
             x.put("url", s.url());
@@ -46,6 +47,7 @@ public final class SpecData {
             sources.add(x);
         }
         m.put("sources", sources);
+        m.put("releasePatches", releasePatches(p));
         List<Map<String, Object>> patches = new ArrayList<>();
         for (int i = 0; i < p.patches().size(); i++) {
             PackageModel.Patch x = p.patches().get(i);
@@ -101,6 +103,19 @@ public final class SpecData {
                         "decl", List.of((s.bcondDefault() ? "%bcond_without " : "%bcond_with ") + s.bcond())));
             }
         }
+        List<Map<String, Object>> own = new ArrayList<>();
+        for (PackageModel.Bcond b : p.bconds()) {
+            Map<String, Object> x = Map.of("name", b.name(), "default", b.defaultOn(),
+                    "comment", b.reason().isEmpty() ? List.of() : SpecText.comment(b.reason()));
+            own.add(x);
+            bconds.putIfAbsent(b.name(), x);
+        }
+        m.put("packageBconds", own);
+        Map<String, Object> extra = new LinkedHashMap<>();
+        for (String slot : PackageModel.Extra.SLOTS) {
+            extra.put(slot, p.extra(slot));
+        }
+        m.put("extra", extra);
         m.put("sub", subs);
         m.put("subpackages", subList);
         m.put("bconds", new ArrayList<>(bconds.values()));
@@ -156,6 +171,31 @@ public final class SpecData {
         out.add("%else");
         out.add(off);
         out.add("%endif");
+        return out;
+    }
+
+    /**
+     * The release-patch decisions for {@code %prep}: each with its comment (the reason), and for a
+     * replacement the Source index that is copied over the release's patch.
+     */
+    private static List<Map<String, Object>> releasePatches(PackageModel p) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (PackageModel.ReleasePatch r : p.releasePatches()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("patch", r.patch());
+            x.put("action", r.action());
+            x.put("source", r.replace() ? p.sourceIndexOf(r) : -1);
+            x.put("fuzz", r.fuzz());
+            String what = switch (r.action()) {
+                case "replace" -> "patches/" + r.patch() + " is replaced by Source" + p.sourceIndexOf(r)
+                        + " (why: see its comment)";
+                case "exclude" -> "patches/" + r.patch() + " is not applied";
+                default -> "patches/" + r.patch() + " applies at fuzz " + r.fuzz()
+                        + " (upstream's Makefile allows up to " + ModelValidator.UPSTREAM_FUZZ + ")";
+            };
+            x.put("comment", SpecText.comment(r.replace() ? what : what + ": " + r.reason()));
+            out.add(x);
+        }
         return out;
     }
 

@@ -24,7 +24,15 @@ public final class SpecText {
         if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("a spec line cannot hold a newline: " + text);
         }
-        return text.replace("%", "%%");
+        return noContinuation(text.replace("%", "%%"));
+    }
+
+    /**
+     * A line ending in a backslash would continue onto the next spec line (at the end of the file
+     * rpm fails with "bad line continuation"): a space after it keeps the text and ends the line.
+     */
+    static String noContinuation(String line) {
+        return line.endsWith("\\") ? line + " " : line;
     }
 
     /** {@code * Wed Nov 25 2026 Name <email> - 5.5.0-1}, Fedora's changelog header. */
@@ -82,7 +90,7 @@ public final class SpecText {
                 continue;
             }
             if (line.length() > 0 && line.length() + 1 + word.length() > width) {
-                out.add(line.toString());
+                out.add(noContinuation(line.toString()));
                 line.setLength(0);
             }
             if (line.length() > 0) {
@@ -91,7 +99,7 @@ public final class SpecText {
             line.append(word);
         }
         if (line.length() > 0) {
-            out.add(line.toString());
+            out.add(noContinuation(line.toString()));
         }
         return out;
     }

@@ -20,11 +20,13 @@ class ModelTest {
 
     @Test
     void checkedInModelReadsAndWritesBackIdentically() throws Exception {
-        PackagingModel m = ModelReader.read(MODEL);
+        PackagingModel m = ModelReader.read(MODEL, TestModels.FACTS);
         assertThat(m.names()).containsExactly("libkrunfw", "libkrun", "crun");
-        String written = ModelWriter.write(m);
+        String written = ModelWriter.write(m, TestModels.FACTS);
         assertThat(written).isEqualTo(java.nio.file.Files.readString(MODEL));
-        assertThat(ModelReader.parse(written, "again")).isEqualTo(m);
+        assertThat(ModelReader.parse(written, "again", TestModels.FACTS)).isEqualTo(m);
+        assertThat(m.get("libkrunfw").version()).isEqualTo("5.5.0");
+        assertThat(m.get("libkrunfw").kernel()).isEqualTo("6.12.117");
     }
 
     @Test

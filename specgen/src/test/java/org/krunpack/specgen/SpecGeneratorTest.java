@@ -5,13 +5,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SpecGeneratorTest {
-    static final PackagingModel MODEL = ModelReader.read(Path.of("../rpm/packaging.yaml"));
+    static final PackagingModel MODEL = TestModels.checkedIn();
 
     @Test
     void everySpecStartsWithTheGeneratedByLineAndStrictOnesPassTheLint() {
@@ -31,7 +32,16 @@ class SpecGeneratorTest {
         var dist = new SpecGenerator(null).renderAll(MODEL, Profile.DIST_GIT, "m");
         assertThat(strict.get("libkrunfw.spec")).contains("%license LICENSE-GPL-2.0-only", "\n%check\n",
                 "ExclusiveArch x86_64 aarch64 riscv64:", "ExclusiveArch:  x86_64 aarch64 riscv64");
-        assertThat(strict.get("libkrunfw.spec").replace("\n# ", " ")).contains("can't be used for booting a physical machine");
+        for (var spec : List.of(strict.get("libkrunfw.spec"), dist.get("libkrunfw.spec"))) {
+            // the exemption keeps the link to the kernel-list thread that granted it
+            assertThat(spec.replace("\n# ", " ")).contains("cannot boot a host");
+            assertThat(spec).contains("# https://lists.fedorahosted.org/archives/list/kernel@lists.fedoraproject.org/thread/"
+                            + "2TMXPCE2VWF7USZA7OHQ3P2SBJAEGCSX/\nSource1:");
+            // the replacement decided in the project file is a Source, put in place in %prep
+            assertThat(spec).containsPattern("(?m)^Source2: +0008-virtio-vsock-support-dgrams\\.patch$")
+                    .containsPattern("(?m)^cp -p %\\{SOURCE2} patches/0008-virtio-vsock-support-dgrams\\.patch$")
+                    .contains("%{_bindir}/krunfw_measurement");
+        }
         assertThat(dist.get("libkrunfw.spec")).doesNotContain("%license", "%check");
         assertThat(strict.get("libkrun.spec")).contains("License:        Apache-2.0 AND BSD-3-Clause AND MIT AND")
                 .contains("Provides:       bundled(crate(vm-memory)) = 0.16.2")
@@ -70,7 +80,7 @@ class SpecGeneratorTest {
                 p.description(), p.license(), p.distGitLicense(), p.licenseFiles(), p.docFiles(), p.url(), p.kernel(),
                 p.abi(), p.sources(), p.patches(), p.arches(), p.buildRequires(), p.archBuildRequires(),
                 p.subpackages().stream().filter(s -> !s.name().equals("tdx")).toList(), p.requires(), p.crates(),
-                p.changelog()));
+                p.changelog(), p.switches(), p.releasePatches(), p.bconds(), p.extra()));
         assertThatThrownBy(() -> new SpecGenerator(null).render(m.get("libkrunfw"), Profile.STRICT, "m"))
                 .isInstanceOf(ModelException.class).hasMessageContaining("tdx");
     }

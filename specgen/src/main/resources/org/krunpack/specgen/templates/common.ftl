@@ -32,8 +32,8 @@ ${l}
 </#if>
 </#macro>
 <#-- Build-condition declarations with their reasons. -->
-<#macro bcondLines>
-<#list bconds as b>
+<#macro bcondLines list=bconds>
+<#list list as b>
 <@lines b.comment/>
 <@lines b.decl/>
 </#list>
@@ -109,4 +109,29 @@ ${e.header}
 </#sep>
 </#list>
 </#if>
+</#macro>
+<#-- libkrunfw: what the project file decided about single release patches, applied in %prep
+     after unpacking (upstream's Makefile applies every patches/0*.patch when it builds). -->
+<#macro releasePatchLines>
+<#list releasePatches as r>
+<@lines r.comment/>
+<#if r.action == "replace">
+cp -p %{SOURCE${r.source}} patches/${r.patch}
+<#elseif r.action == "exclude">
+rm patches/${r.patch}
+</#if>
+</#list>
+</#macro>
+<#-- libkrunfw: before building another variant. Upstream's Makefile keeps the previous variant's
+     patched kernel tree and generated C bundles and would link them into this one. -->
+<#macro cleanVariant>
+# Upstream's Makefile reuses an existing kernel tree and kernel.c (qboot.c,
+# initrd.c): remove the previous variant's so this one gets its own kernel.
+rm -rf %{kernel} kernel.c qboot.c initrd.c
+</#macro>
+<#-- Verbatim lines of a named slot (imported from a dist-git spec), written as they were. -->
+<#macro extraLines slot>
+<#list .data_model.extra[slot] as l>
+${l}
+</#list>
 </#macro>

@@ -6,6 +6,10 @@ ${generatedBy}
 %global debug_package %{nil}
 
 %global kernel linux-${kernel}
+<#if packageBconds?has_content>
+
+<@c.bcondLines packageBconds/>
+</#if>
 
 ${c.tag("Name", name)}
 ${c.tag("Version", version)}
@@ -23,6 +27,7 @@ ${c.tag("URL", url)}
 ${c.tag("ExclusiveArch", arches.list)}
 
 <@c.buildRequireLines/>
+<@c.extraLines "preamble"/>
 
 %description
 <@c.lines description/>
@@ -40,21 +45,33 @@ ${c.tag("Requires", "%{name}-sev%{?_isa} = %{version}-%{release}")}
 %endif
 
 %prep
+<#if patches?has_content>
+%autosetup -p1
+<#else>
 %setup -q
+</#if>
+<@c.releasePatchLines/>
 mkdir tarballs
 cp %{SOURCE1} tarballs/
+<@c.extraLines "prep"/>
 
 %build
-%make_build
+%make_build KERNEL_VERSION=%{kernel}
 %ifarch x86_64
-%make_build SEV=1
+<@c.cleanVariant/>
+%make_build KERNEL_VERSION=%{kernel} SEV=1
+%make_build -C utils
 %endif
+<@c.extraLines "build"/>
 
 %install
 %make_install PREFIX=%{_prefix}
 %ifarch x86_64
 %make_install PREFIX=%{_prefix} SEV=1
+install -D -p -m 0755 utils/krunfw_measurement \
+  %{buildroot}%{_bindir}/krunfw_measurement
 %endif
+<@c.extraLines "install"/>
 
 %files
 <#list docFiles as f>
@@ -70,6 +87,7 @@ cp %{SOURCE1} tarballs/
 %files sev
 %{_libdir}/libkrunfw-sev.so.${abi}
 %{_libdir}/libkrunfw-sev.so.%{version}
+%{_bindir}/krunfw_measurement
 
 %files sev-devel
 %{_libdir}/libkrunfw-sev.so

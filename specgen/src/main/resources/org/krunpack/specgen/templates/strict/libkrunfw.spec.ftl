@@ -28,6 +28,7 @@ ${c.tag("ExclusiveArch", arches.list)}
 <@c.buildRequireLines/>
 # objdump and nm check the built library in the check section
 ${c.tag("BuildRequires", "binutils")}
+<@c.extraLines "preamble"/>
 
 %description
 <@c.lines description/>
@@ -50,29 +51,43 @@ ${c.tag("Requires", "%{name}-sev%{?_isa} = %{version}-%{release}")}
 
 %prep
 %autosetup -p1
+<@c.releasePatchLines/>
 # upstream's Makefile takes the kernel tarball from tarballs/ (no download)
 mkdir -p tarballs
 cp -p %{SOURCE1} tarballs/
+<@c.extraLines "prep"/>
 
 %build
-%make_build
+# KERNEL_VERSION: the kernel this package bundles (krunpack.yaml's
+# kernel.version), which may be newer than the one the release's Makefile names
+%make_build KERNEL_VERSION=%{kernel}
 <@c.open sub["sev"]/>
-%make_build SEV=1
+<@c.cleanVariant/>
+%make_build KERNEL_VERSION=%{kernel} SEV=1
+# krunfw_measurement computes a SEV guest's launch measurement; built with
+# Fedora's flags (upstream's utils/Makefile calls gcc without them)
+%{__cc} %{build_cflags} %{build_ldflags} -o utils/krunfw_measurement \
+  utils/krunfw_measurement.c -lcrypto
 <@c.close sub["sev"]/>
 <@c.open sub["tdx"]/>
-%make_build TDX=1
+<@c.cleanVariant/>
+%make_build KERNEL_VERSION=%{kernel} TDX=1
 <@c.close sub["tdx"]/>
+<@c.extraLines "build"/>
 
 %install
 %make_install PREFIX=%{_prefix}
 <@c.open sub["sev"]/>
 %make_install PREFIX=%{_prefix} SEV=1
+install -D -p -m 0755 utils/krunfw_measurement \
+  %{buildroot}%{_bindir}/krunfw_measurement
 <@c.close sub["sev"]/>
 <@c.open sub["tdx"]/>
 %make_install PREFIX=%{_prefix} TDX=1
 # no -tdx-devel subpackage: nothing links against the TDX variant
 rm -f %{buildroot}%{_libdir}/libkrunfw-tdx.so
 <@c.close sub["tdx"]/>
+<@c.extraLines "install"/>
 
 %check
 # The payload is a guest kernel that boots only inside a libkrun VM, which
@@ -81,6 +96,12 @@ objdump -p %{buildroot}%{_libdir}/libkrunfw.so.%{version} \
   | grep -q 'SONAME *libkrunfw\.so\.%{abi}$'
 nm -D --defined-only %{buildroot}%{_libdir}/libkrunfw.so.%{version} \
   | grep -q ' krunfw_get_kernel$'
+<@c.open sub["sev"]/>
+# the SEV variant carries its own firmware and initrd
+nm -D --defined-only %{buildroot}%{_libdir}/libkrunfw-sev.so.%{version} \
+  | grep -q ' krunfw_get_qboot$'
+<@c.close sub["sev"]/>
+<@c.extraLines "check"/>
 
 %files
 <#list licenseFiles as f>
@@ -102,6 +123,7 @@ nm -D --defined-only %{buildroot}%{_libdir}/libkrunfw.so.%{version} \
 </#list>
 %{_libdir}/libkrunfw-sev.so.%{abi}
 %{_libdir}/libkrunfw-sev.so.%{version}
+%{_bindir}/krunfw_measurement
 
 %files sev-devel
 %{_libdir}/libkrunfw-sev.so

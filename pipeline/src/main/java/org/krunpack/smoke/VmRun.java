@@ -175,13 +175,19 @@ public record VmRun(int exitCode, boolean timedOut, List<String> console, String
             log = o;
         }
 
+        private long lastMs = -1;
+
         void read(InputStream in, long t0) {
             byte[] buf = new byte[8192];
             try {
                 int n;
                 while ((n = in.read(buf)) > 0) {
-                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    long read = (System.nanoTime() - t0) / 1_000_000;
                     synchronized (this) {
+                        // stdout and stderr are read by two threads: a thread that took its time
+                        // before the other but entered here after it must not record an earlier one
+                        long ms = Math.max(read, lastMs);
+                        lastMs = ms;
                         if (firstByteMs < 0) {
                             firstByteMs = ms;
                         }

@@ -209,7 +209,7 @@ public record VmRun(int exitCode, boolean timedOut, List<String> console, String
             }
             synchronized (this) {
                 if (line.size() > 0) {
-                    endLine((System.nanoTime() - t0) / 1_000_000);
+                    endLine(Math.max(lastMs, (System.nanoTime() - t0) / 1_000_000));
                 }
             }
         }

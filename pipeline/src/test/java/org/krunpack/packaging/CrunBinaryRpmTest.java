@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.krunpack.core.AtomicFiles;
 import org.krunpack.core.Sandbox;
 import org.krunpack.core.Tools;
-import org.krunpack.specgen.ModelReader;
 import org.krunpack.specgen.PackageModel;
 import org.krunpack.specgen.Profile;
 import org.krunpack.specgen.SpecGenerator;
@@ -59,7 +58,7 @@ class CrunBinaryRpmTest {
             Files.copy(in, include.resolve("libkrun.h"));
         }
 
-        PackageModel model = ModelReader.read(RealFixtures.repoRoot().resolve("rpm/packaging.yaml")).get("crun");
+        PackageModel model = Fixtures.checkedIn().get("crun");
         PackageModel pkg = model.withRelease(VERSION, "", model.release(), model.sources(), model.changelog());
         Path spec = work.resolve("crun.spec");
         Files.writeString(spec, new SpecGenerator(null).render(pkg, Profile.STRICT, "rpm/packaging.yaml"));

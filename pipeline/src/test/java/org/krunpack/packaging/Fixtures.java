@@ -30,6 +30,11 @@ final class Fixtures {
                 project.libkrunfw().abi(), java.util.List.of())));
     }
 
+    /** The checked-in model as the CLI reads it: with krunpack.yaml's facts and release decisions. */
+    static PackagingModel checkedIn() {
+        return Specs.readModel(PackagingConfig.from(org.krunpack.project.ProjectLoader.load(ROOT.resolve("krunpack.yaml"))));
+    }
+
     static PackagingModel model540() {
         return ModelReader.read(MODEL_540);
     }

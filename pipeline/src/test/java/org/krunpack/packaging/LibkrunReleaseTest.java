@@ -6,7 +6,6 @@ import org.krunpack.core.ExitCode;
 import org.krunpack.core.KrunpackException;
 import org.krunpack.core.Tools;
 import org.krunpack.specgen.Crates;
-import org.krunpack.specgen.ModelReader;
 import org.krunpack.specgen.PackageModel;
 import org.krunpack.specgen.Profile;
 import org.krunpack.specgen.SpecGenerator;
@@ -41,7 +40,7 @@ class LibkrunReleaseTest {
     }
 
     static PackageModel model() {
-        PackageModel m = ModelReader.read(RealFixtures.repoRoot().resolve("rpm/packaging.yaml")).get("libkrun");
+        PackageModel m = Fixtures.checkedIn().get("libkrun");
         return m.withRelease(VERSION, "", m.release(), m.sources(), m.changelog());
     }
 

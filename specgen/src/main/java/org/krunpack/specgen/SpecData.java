@@ -106,7 +106,8 @@ public final class SpecData {
         List<Map<String, Object>> own = new ArrayList<>();
         for (PackageModel.Bcond b : p.bconds()) {
             Map<String, Object> x = Map.of("name", b.name(), "default", b.defaultOn(),
-                    "comment", b.reason().isEmpty() ? List.of() : SpecText.comment(b.reason()));
+                    "comment", b.reason().isEmpty() ? List.of() : SpecText.comment(b.reason()),
+                    "decl", List.of((b.defaultOn() ? "%bcond_without " : "%bcond_with ") + b.name()));
             own.add(x);
             bconds.putIfAbsent(b.name(), x);
         }

@@ -82,10 +82,13 @@ public final class Runner {
         StepRecord.delete(recordFile);
         Map<String, String> before = new HashMap<>(ctx.values());
         StepResult result;
+        org.krunpack.core.Interrupts.activity("step " + step.name());
         try {
             result = step.run(ctx);
         } catch (RuntimeException | Error e) {
             return failed(step, e, t0, why);
+        } finally {
+            org.krunpack.core.Interrupts.activity(null);
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
         if (!result.ok()) {

@@ -92,18 +92,20 @@ public final class Interrupts {
         // Runs on the JVM's signal thread: stop the children first, so nothing writes into what we remove.
         List<String> stopped = Tools.stopAll();
         List<String> removed = new ArrayList<>();
-        Set<Path> temps = new LinkedHashSet<>(TEMPORARIES);
-        for (int attempt = 0; attempt < 3 && !temps.isEmpty(); attempt++) {
+        Set<Path> temps = new LinkedHashSet<>();
+        for (Path p : TEMPORARIES) {
+            if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                temps.add(p);
+            }
+        }
+        for (int attempt = 0; attempt < 5 && !temps.isEmpty(); attempt++) {
             for (Path p : new ArrayList<>(temps)) {
                 try {
-                    boolean existed = Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
                     AtomicFiles.deleteTree(p);
-                    if (existed && attempt == 0) {
-                        removed.add(p.toString());
-                    }
+                    removed.add(p.toString());
                     temps.remove(p);
                 } catch (RuntimeException e) {
-                    // a thread of ours still writes there: try again, then leave it to the next run
+                    // a thread of ours was still writing there (it stops at its next entry): try again
                 }
             }
         }

@@ -390,6 +390,7 @@ public final class SafeExtractor {
         Result run(TarArchiveInputStream tar) throws IOException {
             TarArchiveEntry e;
             while ((e = next(tar)) != null) {
+                org.krunpack.core.Interrupts.holdWhileInterrupting(); // no more writes into what is removed
                 if (e.isGlobalPaxHeader() || e.isPaxHeader()) {
                     continue;
                 }

@@ -93,7 +93,7 @@ class InterruptTest {
     }
 
     private String marker() {
-        return "3" + (100000 + new Random().nextInt(800000)) + ".5";
+        return "7" + (100000 + new Random().nextInt(800000)) + ".25";
     }
 
     @ParameterizedTest

@@ -54,12 +54,14 @@ public final class AtomicFiles {
         Path abs = target.toAbsolutePath();
         try {
             Files.createDirectories(abs.getParent());
-            Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
+            Path tmp = Interrupts.temporary(Files.createTempFile(abs.getParent(), "." + abs.getFileName()
+                    + Interrupts.ownerTag(), ".tmp"));
             try {
                 writer.write(tmp);
                 move(tmp, abs);
             } finally {
                 Files.deleteIfExists(tmp);
+                Interrupts.done(tmp);
             }
             return target;
         } catch (IOException e) {
@@ -76,20 +78,24 @@ public final class AtomicFiles {
         Path abs = target.toAbsolutePath();
         try {
             Files.createDirectories(abs.getParent());
-            Path tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".");
+            Path tmp = Interrupts.temporary(Files.createTempDirectory(abs.getParent(), "." + abs.getFileName()
+                    + Interrupts.ownerTag()));
             Path old = null;
             try {
                 writer.write(tmp);
                 if (Files.exists(abs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    old = abs.resolveSibling("." + abs.getFileName() + ".old-" + ProcessHandle.current().pid());
+                    old = Interrupts.temporary(abs.resolveSibling("." + abs.getFileName() + Interrupts.ownerTag()
+                            + "old"));
                     deleteTree(old);
                     Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
                 }
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 deleteTree(tmp);
+                Interrupts.done(tmp);
                 if (old != null) {
                     deleteTree(old);
+                    Interrupts.done(old);
                 }
             }
             return target;
@@ -105,6 +111,35 @@ public final class AtomicFiles {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /**
+     * Removes what killed runs left in {@code dir}: temporaries named with an owner pid
+     * ({@link Interrupts#ownerTag}) whose process is gone. A live run's temporaries are kept.
+     *
+     * @return the paths removed
+     */
+    public static java.util.List<Path> removeLeftovers(Path dir) {
+        java.util.List<Path> removed = new java.util.ArrayList<>();
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return removed;
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String name = p.getFileName().toString();
+                if (Interrupts.ownerPid(name) >= 0 && !Interrupts.ownerAlive(name)) {
+                    try {
+                        deleteTree(p);
+                        removed.add(p);
+                    } catch (UncheckedIOException e) {
+                        // left for a later run
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // an unreadable directory: nothing to remove there
+        }
+        return removed;
     }
 
     /** Deletes a tree without following symbolic links; a missing path is fine. */

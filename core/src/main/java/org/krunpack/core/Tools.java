@@ -14,9 +14,101 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-/** Runs external tools (make, gcc, patch, rpmbuild, qemu) and finds them on the PATH. */
+/**
+ * Runs external tools (make, gcc, patch, rpmbuild, qemu) and finds them on the PATH.
+ *
+ * <p>Every child runs in its own process group and session ({@code setsid}) under a small guard
+ * shell that has a parent-death signal ({@code setpriv --pdeathsig TERM}, util-linux): when
+ * krunpack dies, even by SIGKILL, the guard kills the child's whole group (make and its compilers,
+ * rpmbuild and its scripts). On SIGINT/SIGTERM {@link Interrupts} stops every group through
+ * {@link #stopAll}. Without setsid/setpriv the child runs directly (and is only killed itself).
+ */
 public final class Tools {
+    /** The guard: its children in the background, stdin passed on, the group killed on TERM/INT/HUP. */
+    private static final String GUARD = "trap 'trap - TERM INT HUP; kill -KILL 0' TERM INT HUP; "
+            + "exec 3<&0; \"$@\" <&3 3<&- & wait $!";
+
+    /** Children running now, with the command for messages. */
+    private static final java.util.concurrent.ConcurrentHashMap<Process, String> LIVE =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static volatile Boolean groups;
+
     private Tools() {
+    }
+
+    /** {@code command} to start in its own process group, dying with krunpack (when util-linux allows). */
+    static List<String> grouped(List<String> command) {
+        if (groups == null) {
+            groups = which("setsid").isPresent() && which("setpriv").isPresent() && which("sh").isPresent();
+        }
+        if (!groups) {
+            return command;
+        }
+        List<String> c = new ArrayList<>(List.of("setsid", "setpriv", "--pdeathsig", "TERM", "--", "sh", "-c", GUARD,
+                "krunpack-child"));
+        c.addAll(command);
+        return c;
+    }
+
+    /**
+     * Starts a process in its own group (see the class comment), registered so an interruption
+     * stops it; {@link #finished} unregisters it.
+     */
+    public static Process startGrouped(ProcessBuilder pb) {
+        Interrupts.holdWhileInterrupting(); // no new child once the run is being stopped
+        List<String> original = List.copyOf(pb.command());
+        pb.command(grouped(original));
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw KrunpackException.external("cannot start " + original.get(0) + ": " + e.getMessage()
+                    + " (is it installed? see README.md, 'Set-up')", e);
+        } finally {
+            pb.command(original);
+        }
+        LIVE.put(p, String.join(" ", original.size() > 6 ? original.subList(0, 6) : original)
+                + (original.size() > 6 ? " ..." : ""));
+        return p;
+    }
+
+    /** Kills a child's whole process group (and its descendants), waits for it, unregisters it. */
+    public static void finished(Process p) {
+        LIVE.remove(p);
+        killGroup(p);
+    }
+
+    private static void killGroup(Process p) {
+        if (!p.isAlive()) {
+            return; // the guard waited for its child: the group ended with it
+        }
+        if (Boolean.TRUE.equals(groups)) {
+            try {
+                // The group id is the child's pid: setsid made it a group leader without forking.
+                new ProcessBuilder("kill", "-KILL", "--", "-" + p.pid()).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                // fall back to the descendants below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        waitFor(p, 10);
+    }
+
+    /** Stops every running child's process group; returns what was stopped ("make ... (pid N)"). */
+    public static List<String> stopAll() {
+        List<String> stopped = new ArrayList<>();
+        for (var e : new ArrayList<>(LIVE.entrySet())) {
+            if (e.getKey().isAlive()) {
+                stopped.add(e.getValue() + " (pid " + e.getKey().pid() + ")");
+            }
+            finished(e.getKey());
+        }
+        return stopped;
     }
 
     /** The outcome of a finished process. */
@@ -61,7 +153,7 @@ public final class Tools {
         if (env != null) {
             pb.environment().putAll(env);
         }
-        Process p = start(pb);
+        Process p = startGrouped(pb);
         try {
             var out = readAsync(p.getInputStream());
             var err = readAsync(p.getErrorStream());
@@ -77,9 +169,10 @@ public final class Tools {
         } catch (IOException e) {
             throw KrunpackException.external("I/O error talking to " + command.get(0) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
-            p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw KrunpackException.external("interrupted while running " + command.get(0));
+        } finally {
+            finished(p);
         }
     }
 
@@ -106,9 +199,7 @@ public final class Tools {
         if (env != null) {
             pb.environment().putAll(env);
         }
-        Process p = start(pb);
-        Thread killer = new Thread(p::destroyForcibly);
-        Runtime.getRuntime().addShutdownHook(killer);
+        Process p = startGrouped(pb);
         try (var reader = p.inputReader(StandardCharsets.UTF_8);
              var writer = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
             p.getOutputStream().close();
@@ -127,12 +218,7 @@ public final class Tools {
             Thread.currentThread().interrupt();
             throw KrunpackException.external("interrupted while running " + command.get(0));
         } finally {
-            p.destroyForcibly();
-            try {
-                Runtime.getRuntime().removeShutdownHook(killer);
-            } catch (IllegalStateException ignored) {
-                // already shutting down
-            }
+            finished(p);
         }
     }
 
@@ -147,15 +233,6 @@ public final class Tools {
             last.add("  " + lines[i]);
         }
         return prefix + String.join("\n", last);
-    }
-
-    private static Process start(ProcessBuilder pb) {
-        try {
-            return pb.start();
-        } catch (IOException e) {
-            throw KrunpackException.external("cannot start " + pb.command().get(0) + ": " + e.getMessage()
-                    + " (is it installed? see README.md, 'Set-up')", e);
-        }
     }
 
     /** Drains a stream on its own thread (never the common pool: a full pipe must not block it). */

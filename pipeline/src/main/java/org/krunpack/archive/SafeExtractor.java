@@ -6,6 +6,7 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 import org.krunpack.core.AtomicFiles;
+import org.krunpack.core.Digests;
 import org.krunpack.core.ExitCode;
 import org.krunpack.core.KrunpackException;
 
@@ -23,10 +24,13 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +63,35 @@ public final class SafeExtractor {
     private SafeExtractor() {
     }
 
+    /**
+     * How to extract: the bounds, and the SHA-512 the bytes read must have (null: not checked).
+     * {@code afterOpen} runs once the archive is open and before any byte is read (a test hook: what
+     * it does to the path, e.g. replacing the file, must not change what is extracted).
+     */
+    public record Options(ExtractLimits limits, String sha512, Runnable afterOpen, java.util.function.LongConsumer onBytes) {
+        public static final Options DEFAULTS = new Options(ExtractLimits.DEFAULTS, null, null, null);
+
+        public Options {
+            java.util.Objects.requireNonNull(limits);
+        }
+
+        public static Options of(ExtractLimits limits, String sha512) {
+            return new Options(limits, sha512, null, null);
+        }
+
+        public Options afterOpen(Runnable hook) {
+            return new Options(limits, sha512, hook, onBytes);
+        }
+
+        public Options onBytes(java.util.function.LongConsumer progress) {
+            return new Options(limits, sha512, afterOpen, progress);
+        }
+    }
+
+    /** What an extraction did, and the SHA-512 of every byte of the archive file it read. */
+    public record Verified(Result result, String sha512) {
+    }
+
     /** Extracts {@code archive} into {@code target} (created, or replaced once complete). */
     public static Result extract(Path archive, Path target) {
         return extract(archive, target, false);
@@ -70,8 +103,14 @@ public final class SafeExtractor {
      * target's contents.
      */
     public static Result extract(Path archive, Path target, boolean stripTopDirectory) {
+        return extract(archive, target, stripTopDirectory, Options.DEFAULTS);
+    }
+
+    /** As {@link #extract(Path, Path, boolean)}, with bounds and the digest the bytes read must have. */
+    public static Result extract(Path archive, Path target, boolean stripTopDirectory, Options options) {
         Result[] result = new Result[1];
-        AtomicFiles.writeDirectory(target, tmp -> result[0] = extractInto(archive, tmp, stripTopDirectory));
+        AtomicFiles.writeDirectory(target, tmp -> result[0] = extractInto(archive, tmp, stripTopDirectory, options)
+                .result());
         Result r = result[0];
         return new Result(target, r.entries(), r.files(), r.directories(), r.symlinks(), r.hardlinks(), r.bytes(),
                 r.topDirectory());
@@ -82,14 +121,41 @@ public final class SafeExtractor {
      * on failure (as {@link #extract} does).
      */
     public static Result extractInto(Path archive, Path dir, boolean stripTopDirectory) {
+        return extractInto(archive, dir, stripTopDirectory, Options.DEFAULTS).result();
+    }
+
+    /**
+     * Extracts into an existing empty directory (not atomically: the caller removes {@code dir} on
+     * failure). The archive is opened once; the SHA-512 is computed over exactly the bytes read from
+     * that one open file (what is decompressed and extracted, then the rest of the file), so a file
+     * replaced by path after it was checked cannot be extracted under the checked digest: when
+     * {@code options.sha512()} is set and differs, nothing counts (exit 1).
+     */
+    public static Verified extractInto(Path archive, Path dir, boolean stripTopDirectory, Options options) {
         if (!Files.isRegularFile(archive)) {
-            throw KrunpackException.usage(archive + ": archive not found");
+            String kind = org.krunpack.core.Inputs.kind(archive);
+            throw KrunpackException.usage(archive + (kind.equals("missing") ? ": archive not found"
+                    : " is " + kind + ", not an archive; name a regular file"));
         }
-        try (InputStream raw = Files.newInputStream(archive)) {
-            return extractInto(raw, archive, dir, stripTopDirectory);
+        MessageDigest md = Digests.md("SHA-512");
+        Result r;
+        try (InputStream file = Files.newInputStream(archive)) {
+            if (options.afterOpen() != null) {
+                options.afterOpen().run();
+            }
+            DigestInputStream in = new DigestInputStream(new Counting(file, options.onBytes()), md);
+            r = extractInto(in, archive, dir, stripTopDirectory, options.limits());
+            in.transferTo(OutputStream.nullOutputStream()); // the rest of the file is part of its digest
         } catch (IOException e) {
             throw new KrunpackException(ExitCode.EXTERNAL, archive + ": cannot read: " + e.getMessage(), e);
         }
+        String actual = HexFormat.of().formatHex(md.digest());
+        if (options.sha512() != null && !options.sha512().equals(actual)) {
+            throw KrunpackException.checkFailed(archive + ": the bytes extracted have SHA-512 " + actual
+                    + ", not the " + options.sha512() + " checked before: the file changed while krunpack read it."
+                    + " Nothing was installed; run again once the file is stable");
+        }
+        return new Verified(r, actual);
     }
 
     /**
@@ -98,6 +164,12 @@ public final class SafeExtractor {
      * Not atomic: the caller removes {@code dir} on failure. The stream is not closed.
      */
     public static Result extractInto(InputStream raw, Path archive, Path dir, boolean stripTopDirectory) {
+        return extractInto(raw, archive, dir, stripTopDirectory, ExtractLimits.DEFAULTS);
+    }
+
+    /** As {@link #extractInto(InputStream, Path, Path, boolean)}, within {@code limits}. */
+    public static Result extractInto(InputStream raw, Path archive, Path dir, boolean stripTopDirectory,
+                                     ExtractLimits limits) {
         InputStream shield = new java.io.FilterInputStream(raw) {
             @Override
             public void close() {
@@ -105,11 +177,107 @@ public final class SafeExtractor {
             }
         };
         try (InputStream decompressed = open(archive, new BufferedInputStream(shield, BUFFER));
-             TarArchiveInputStream tar = new TarArchiveInputStream(decompressed, "UTF-8")) {
-            return new Run(archive, dir, stripTopDirectory).run(tar);
+             Blocks blocks = new Blocks(decompressed);
+             TarArchiveInputStream tar = new TarArchiveInputStream(blocks, "UTF-8")) {
+            Result r = new Run(archive, dir, stripTopDirectory, limits).run(tar);
+            if (blocks.eof && blocks.count % 512 != 0) {
+                // commons-compress takes a header cut short for the end of the archive
+                throw KrunpackException.checkFailed(archive + ": the archive ends in the middle of a tar header"
+                        + " (truncated?) after " + blocks.count + " bytes; nothing was written to the target");
+            }
+            return r;
         } catch (IOException e) {
             throw new KrunpackException(ExitCode.EXTERNAL, archive + ": cannot extract into " + dir + ": "
-                    + e.getMessage() + " (check free space and permissions)", e);
+                    + describe(e) + " (check free space and permissions)", e);
+        }
+    }
+
+    /** An exception's message, never "null". */
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        if (e instanceof java.io.EOFException || (m == null && e.getCause() instanceof java.io.EOFException)) {
+            return "the archive ends in the middle of its data" + (m != null ? " (" + m + ")" : "");
+        }
+        if (m == null || m.isBlank()) {
+            return e.getCause() != null && e.getCause() != e ? describe(e.getCause()) : e.getClass().getSimpleName();
+        }
+        return m.length() > 300 ? m.substring(0, 300) + "..." : m;
+    }
+
+    /** Counts the tar stream's bytes and sees its end, to tell a truncated header from the archive's end. */
+    private static final class Blocks extends java.io.FilterInputStream {
+        long count;
+        boolean eof;
+
+        Blocks(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b < 0) {
+                eof = true;
+            } else {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n < 0) {
+                eof = true;
+            } else {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long k = super.skip(n);
+            count += Math.max(0, k);
+            return k;
+        }
+    }
+
+    /** Counts bytes read, for progress (every 4 MiB). */
+    private static final class Counting extends java.io.FilterInputStream {
+        private final java.util.function.LongConsumer onBytes;
+        private long count;
+        private long reported;
+
+        Counting(InputStream in, java.util.function.LongConsumer onBytes) {
+            super(in);
+            this.onBytes = onBytes;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                add(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                add(n);
+            }
+            return n;
+        }
+
+        private void add(long n) {
+            count += n;
+            if (onBytes != null && count - reported >= (4 << 20)) {
+                reported = count;
+                onBytes.accept(count);
+            }
         }
     }
 
@@ -144,7 +312,7 @@ public final class SafeExtractor {
                 throw k;
             }
             throw KrunpackException.checkFailed(archive + ": cannot read the archive (corrupt or truncated?): "
-                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+                    + describe(e));
         }
     }
 
@@ -153,7 +321,7 @@ public final class SafeExtractor {
             return decompress(archive, in);
         } catch (IOException e) {
             throw KrunpackException.checkFailed(archive + ": cannot read the archive's header (corrupt?): "
-                    + e.getMessage() + "; nothing was written to the target");
+                    + describe(e) + "; nothing was written to the target");
         }
     }
 
@@ -209,8 +377,11 @@ public final class SafeExtractor {
         private record DirMeta(String rel, int mode, FileTime mtime) {
         }
 
-        Run(Path archive, Path root, boolean strip) throws IOException {
+        private final ExtractLimits limits;
+
+        Run(Path archive, Path root, boolean strip, ExtractLimits limits) throws IOException {
             this.archive = archive;
+            this.limits = limits;
             this.root = root;
             this.strip = strip;
             this.umaskAllows = probeUmask(root);
@@ -219,10 +390,14 @@ public final class SafeExtractor {
         Result run(TarArchiveInputStream tar) throws IOException {
             TarArchiveEntry e;
             while ((e = next(tar)) != null) {
+                org.krunpack.core.Interrupts.holdWhileInterrupting(); // no more writes into what is removed
                 if (e.isGlobalPaxHeader() || e.isPaxHeader()) {
                     continue;
                 }
                 entries++;
+                if (entries > limits.entries()) {
+                    throw overLimit(e.getName(), "entries", "more than " + limits.entries() + " entries");
+                }
                 entry(tar, e);
             }
             if (strip && top == null) {
@@ -257,7 +432,7 @@ public final class SafeExtractor {
 
         private KrunpackException corrupt(String where, Exception ex) {
             return new KrunpackException(ExitCode.CHECK_FAILED, archive + ": cannot read the archive " + where
-                    + " (corrupt or truncated?): " + ex.getMessage() + "; nothing was written to the target", ex);
+                    + " (corrupt or truncated?): " + describe(ex) + "; nothing was written to the target", ex);
         }
 
         private void entry(TarArchiveInputStream tar, TarArchiveEntry e) throws IOException {
@@ -269,6 +444,9 @@ public final class SafeExtractor {
                 throw refuse(name, "FIFO entries are not allowed");
             }
             List<String> parts = components(name, name, "entry name");
+            if (parts.size() > limits.depth()) {
+                throw overLimit(name, "depth", parts.size() + " directory levels deep, more than " + limits.depth());
+            }
             if (strip) {
                 if (top == null) {
                     if (parts.isEmpty() || (parts.size() == 1 && !e.isDirectory())) {
@@ -312,6 +490,10 @@ public final class SafeExtractor {
             if (symlinks.remove(rel) != null) {
                 symlinkEntries.remove(rel);
             }
+            if (e.getSize() > limits.entryBytes()) {
+                throw overLimit(name, "entryBytes", "a file of " + e.getSize() + " bytes, more than "
+                        + limits.entryBytes());
+            }
             ensureParent(name, parts);
             Path p = root.resolve(rel);
             Set<PosixFilePermission> perms = permissions(e.getMode());
@@ -329,9 +511,22 @@ public final class SafeExtractor {
             }
             try (OutputStream o = out) {
                 int n;
+                long size = 0;
                 while ((n = read(tar, name)) > 0) {
-                    o.write(buf, 0, n);
+                    size += n;
                     bytes += n;
+                    if (size > limits.entryBytes()) {
+                        throw overLimit(name, "entryBytes", "a file of more than " + limits.entryBytes() + " bytes");
+                    }
+                    if (bytes > limits.totalBytes()) {
+                        throw overLimit(name, "totalBytes", "more than " + limits.totalBytes()
+                                + " bytes of files in all");
+                    }
+                    o.write(buf, 0, n);
+                }
+                if (size != e.getSize()) {
+                    throw corrupt("in entry '" + shorten(name) + "'", new java.io.EOFException(size + " of its "
+                            + e.getSize() + " bytes"));
                 }
             }
             if (!umaskAllows.containsAll(perms)) {
@@ -377,6 +572,10 @@ public final class SafeExtractor {
         private void addSymlink(String name, String rel, String target) {
             if (target == null || target.isEmpty()) {
                 throw refuse(name, "symbolic link without a target");
+            }
+            if (target.length() > limits.pathLength()) {
+                throw overLimit(name, "pathLength", "a symbolic link target of " + target.length()
+                        + " characters, more than " + limits.pathLength());
             }
             if (target.startsWith("/")) {
                 throw refuse(name, "symbolic link to an absolute path '" + target + "' (it would point outside"
@@ -522,6 +721,10 @@ public final class SafeExtractor {
 
         /** Splits an archive name; refuses absolute names and {@code ..}; drops "." and empty parts. */
         private List<String> components(String entry, String s, String what) {
+            if (s.length() > limits.pathLength()) {
+                throw overLimit(entry, "pathLength", what + " of " + s.length() + " characters, more than "
+                        + limits.pathLength());
+            }
             if (s.startsWith("/")) {
                 throw refuse(entry, what + " '" + s + "' is an absolute path");
             }
@@ -541,11 +744,28 @@ public final class SafeExtractor {
             return out;
         }
 
+        /** A bound exceeded: exit 2, naming the limit, the entry and the option that raises it. */
+        private KrunpackException overLimit(String entry, String limit, String what) {
+            return KrunpackException.usage(archive + ": entry '" + shorten(entry) + "': " + what + " (the limit "
+                    + ExtractLimits.option(limit) + "); refusing to extract (nothing was written to the target)."
+                    + " If the archive is genuine, raise " + ExtractLimits.option(limit) + " in the project file");
+        }
+
         private KrunpackException refuse(String entry, String why) {
             return new KrunpackException(ExitCode.CHECK_FAILED, archive
-                    + (entry == null ? "" : ": entry '" + entry + "'") + ": " + why
+                    + (entry == null ? "" : ": entry '" + shorten(entry) + "'") + ": " + why
                     + "; refusing to extract (nothing was written to the target)");
         }
+    }
+
+    /** An entry name for a message: at most 120 characters, control characters escaped. */
+    static String shorten(String name) {
+        String n = name.length() > 120 ? name.substring(0, 60) + "..." + name.substring(name.length() - 57) : name;
+        StringBuilder sb = new StringBuilder();
+        for (char c : n.toCharArray()) {
+            sb.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+        }
+        return sb.toString();
     }
 
     private static FileAttribute<Set<PosixFilePermission>> asAttribute(Set<PosixFilePermission> perms) {

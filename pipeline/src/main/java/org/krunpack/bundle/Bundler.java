@@ -50,7 +50,10 @@ public final class Bundler {
         if (req.image() == null) {
             p.add("--image", "no kernel image given");
         } else if (!Files.isRegularFile(req.image())) {
-            p.add("--image", req.image() + " not found (build it with 'krunpack build', or pass --image FILE)");
+            String kind = org.krunpack.core.Inputs.kind(req.image());
+            p.add("--image", kind.equals("missing")
+                    ? req.image() + " not found (build it with 'krunpack build', or pass --image FILE)"
+                    : req.image() + " is " + kind + ", not a regular file; name the kernel image file");
         }
         if (req.version() == null || !req.version().matches("[0-9]+(\\.[0-9]+)*")) {
             p.add("libkrunfw.version", "'" + req.version() + "' is not a version like 5.5.0");
@@ -79,7 +82,7 @@ public final class Bundler {
         if (file == null) {
             p.add(option, ifMissing);
         } else if (!Files.isRegularFile(file)) {
-            p.add(option, file + " not found");
+            p.add(option, org.krunpack.core.Inputs.regularFileProblem(file));
         } else {
             try {
                 if (Files.size(file) == 0) {

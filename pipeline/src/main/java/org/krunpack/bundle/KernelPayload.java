@@ -183,6 +183,11 @@ public record KernelPayload(Path image, Format format, long loadAddr, long entry
 
     private static void requireFile(Path image) {
         if (!Files.isRegularFile(image)) {
+            String kind = org.krunpack.core.Inputs.kind(image);
+            if (!kind.equals("missing")) {
+                throw KrunpackException.usage("--image: " + image + " is " + kind + ", not a regular file; name the"
+                        + " kernel image file");
+            }
             throw KrunpackException.usage(image + ": kernel image not found (build it with 'krunpack build', or pass"
                     + " --image FILE)");
         }

@@ -49,6 +49,7 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     /** Loads and validates the project file (every problem at once, exit code 2). */
     protected Project project() {
+        org.krunpack.core.Inputs.requireRegularFile(configFile, "--config (the project file)");
         return ProjectLoader.load(configFile);
     }
 

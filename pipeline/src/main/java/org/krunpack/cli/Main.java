@@ -38,6 +38,20 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Ctrl-C and SIGTERM: stop child process groups, remove temporaries, say what stopped, exit 130.
+        List<String> a = List.of(args);
+        boolean json = a.contains("--format=json") || a.indexOf("--format") >= 0
+                && a.indexOf("--format") + 1 < a.size() && a.get(a.indexOf("--format") + 1).equals("json");
+        String command = String.join(" ", a.stream().takeWhile(s -> !s.startsWith("-")).limit(2).toList());
+        org.krunpack.core.Interrupts.install(System.err, System.out, command.isEmpty() ? null : command, !json ? null
+                : message -> {
+                    java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+                    doc.put("command", command);
+                    doc.put("result", "interrupted");
+                    doc.put("exitCode", org.krunpack.core.Interrupts.EXIT);
+                    doc.put("error", message);
+                    return Json.write(doc);
+                });
         System.exit(execute(args));
     }
 

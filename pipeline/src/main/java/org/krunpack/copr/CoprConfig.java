@@ -76,12 +76,7 @@ public record CoprConfig(Path file, String login, Secret token, String username,
                     + DEFAULT_URL + "/api/ and save the [copr-cli] section it shows there as " + file
                     + " (chmod 600), or point " + ENV + " or copr.config in krunpack.yaml at it");
         }
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw KrunpackException.usage(file + ": cannot read: " + e.getMessage());
-        }
+        List<String> lines = org.krunpack.core.Inputs.readText(file, 1 << 20, "COPR config").lines().toList();
         Problems problems = new Problems(file.toString());
         Map<String, Map<String, String>> sections = parse(lines, problems);
         Map<String, String> cli = sections.get("copr-cli");

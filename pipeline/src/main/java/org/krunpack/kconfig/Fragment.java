@@ -29,13 +29,8 @@ public record Fragment(String name, List<ConfigEntry> entries) {
 
     /** Reads and parses a file; a syntax error is a usage error (exit 2) naming file:line. */
     public static Fragment read(Path file, String name) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw KrunpackException.usage(file + ": cannot read fragment: " + e.getMessage());
-        }
-        return parse(name, text);
+        return parse(name, org.krunpack.core.Inputs.readText(file, org.krunpack.core.Inputs.TEXT_LIMIT,
+                "config fragment " + name));
     }
 
     /** Parses fragment text; every bad line is reported at once (exit 2), each as name:line. */
@@ -106,12 +101,8 @@ public record Fragment(String name, List<ConfigEntry> entries) {
      */
     public static java.util.Map<String, String> readEffective(Path dotConfig) {
         java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(dotConfig, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw KrunpackException.external(dotConfig + ": cannot read the resolved config: " + e.getMessage());
-        }
+        List<String> lines = org.krunpack.core.Inputs.readText(dotConfig, org.krunpack.core.Inputs.TEXT_LIMIT,
+                "kernel config").lines().toList();
         for (String line : lines) {
             Matcher m;
             if ((m = NOT_SET.matcher(line.strip())).matches()) {

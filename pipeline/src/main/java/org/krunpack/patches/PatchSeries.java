@@ -228,9 +228,10 @@ public record PatchSeries(List<Patch> patches, Path seriesFile, Map<String, Deci
     static List<Path> readSeries(Path seriesFile, Problems problems) {
         List<String> lines;
         try {
-            lines = Files.readAllLines(seriesFile, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            problems.add(seriesFile.toString(), "cannot read the series file: " + e.getMessage());
+            lines = org.krunpack.core.Inputs.readText(seriesFile, org.krunpack.core.Inputs.TEXT_LIMIT, "patch series")
+                    .lines().toList();
+        } catch (KrunpackException e) {
+            problems.add(seriesFile.toString(), e.getMessage());
             return List.of();
         }
         Path dir = seriesFile.toAbsolutePath().getParent();

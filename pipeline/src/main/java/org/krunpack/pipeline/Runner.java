@@ -85,6 +85,7 @@ public final class Runner {
                 && step instanceof Shareable ? ctx.sharedCache() : null;
         StepResult result = null;
         StepOutcome.Status status = StepOutcome.Status.RAN;
+        org.krunpack.core.Interrupts.activity("step " + step.name());
         try {
             if (shared != null) {
                 Shareable s = (Shareable) step;
@@ -101,6 +102,8 @@ public final class Runner {
             }
         } catch (RuntimeException | Error e) {
             return failed(step, e, t0, why);
+        } finally {
+            org.krunpack.core.Interrupts.activity(null);
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
         if (!result.ok()) {

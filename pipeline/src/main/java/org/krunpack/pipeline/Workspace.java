@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -46,6 +47,7 @@ public final class Workspace implements AutoCloseable {
     private final Path root;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private List<Path> leftovers = List.of();
 
     private Workspace(Path root, FileChannel lockChannel, FileLock lock) {
         this.root = root;
@@ -86,7 +88,7 @@ public final class Workspace implements AutoCloseable {
             Files.writeString(state.resolve("lock.pid"), ProcessHandle.current().pid() + "\n",
                     StandardCharsets.UTF_8);
             Workspace ws = new Workspace(root, ch, l);
-            ws.clearTemporaries();
+            ws.leftovers = List.copyOf(ws.clearTemporaries());
             return ws;
         } catch (IOException e) {
             try {
@@ -109,19 +111,43 @@ public final class Workspace implements AutoCloseable {
         }
     }
 
-    /** Removes what a run killed with -9 left: everything under .krunpack/tmp. */
-    private void clearTemporaries() {
-        Path tmp = tmpRoot();
-        if (!Files.isDirectory(tmp)) {
-            return;
+    /**
+     * Removes what runs killed with -9 left: temporaries under .krunpack/tmp and the temporary
+     * siblings of outputs ({@code .NAME.tmp-PID-...}) whose owner pid is no longer alive. A live
+     * run's temporaries are never touched (its pid is alive; the lock also keeps a second run of
+     * the same workspace out).
+     */
+    private List<Path> clearTemporaries() {
+        List<Path> removed = new java.util.ArrayList<>(AtomicFiles.removeLeftovers(tmpRoot()));
+        if (Files.isDirectory(tmpRoot())) {
+            // Untagged entries come from krunpack versions before owner pids; the lock says no run uses them.
+            try (Stream<Path> s = Files.list(tmpRoot())) {
+                for (Path p : (Iterable<Path>) s::iterator) {
+                    if (org.krunpack.core.Interrupts.ownerPid(p.getFileName().toString()) < 0) {
+                        AtomicFiles.deleteTree(p);
+                        removed.add(p);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // left for a later run
+            }
         }
-        try (Stream<Path> s = Files.list(tmp)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                AtomicFiles.deleteTree(p);
+        removed.addAll(AtomicFiles.removeLeftovers(root));
+        try (Stream<Path> s = Files.list(root)) {
+            for (Path d : (Iterable<Path>) s::iterator) {
+                if (Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !d.equals(stateDir())) {
+                    removed.addAll(AtomicFiles.removeLeftovers(d));
+                }
             }
         } catch (IOException | RuntimeException e) {
             // a leftover we cannot delete only costs disk space; say nothing here
         }
+        return removed;
+    }
+
+    /** What opening this workspace removed of killed runs' temporaries. */
+    public List<Path> leftoversRemoved() {
+        return leftovers;
     }
 
     @Override
@@ -256,7 +282,8 @@ public final class Workspace implements AutoCloseable {
     public Path newTempDir(String purpose) {
         try {
             Files.createDirectories(tmpRoot());
-            return Files.createTempDirectory(tmpRoot(), purpose + "-");
+            return org.krunpack.core.Interrupts.temporary(Files.createTempDirectory(tmpRoot(), purpose
+                    + org.krunpack.core.Interrupts.ownerTag()));
         } catch (IOException e) {
             throw new KrunpackException(ExitCode.EXTERNAL, "cannot create a temporary directory in " + tmpRoot()
                     + ": " + e.getMessage() + " (check free space and permissions)", e);

@@ -32,7 +32,8 @@ import java.util.Optional;
  */
 public record Project(Path file, Path baseDir, Libkrunfw libkrunfw, String kernelVersion, Arch arch,
                       Variant variant, long sourceDateEpoch, List<SourceSpec> kernelSources,
-                      List<SourceSpec> releases, List<Repository> repositories, Path cacheDir, Limits limits,
+                      List<SourceSpec> releases, List<Repository> repositories, Path cacheDir,
+                      org.krunpack.archive.ExtractLimits limits,
                       Patches patches, Config config, Build build, Cache cache, PackagingConfig packaging,
                       CoprSettings copr) {
 
@@ -42,15 +43,6 @@ public record Project(Path file, Path baseDir, Libkrunfw libkrunfw, String kerne
 
     /** A Maven repository to resolve sources from. */
     public record Repository(String id, URI url) {
-    }
-
-    /**
-     * Bounds on extraction (archives are untrusted until extracted and checked): each refusal
-     * names the limit and the entry. Defaults fit a kernel tarball (about 1.4 GB, 92k entries)
-     * comfortably.
-     */
-    public record Limits(long totalBytes, long entries, long entryBytes, int pathLength, int depth) {
-        public static final Limits DEFAULTS = new Limits(8L << 30, 400_000, 1L << 30, 1024, 48);
     }
 
     /**

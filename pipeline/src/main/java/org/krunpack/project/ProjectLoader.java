@@ -1,5 +1,6 @@
 package org.krunpack.project;
 
+import org.krunpack.archive.ExtractLimits;
 import org.krunpack.core.Inputs;
 import org.krunpack.core.KrunpackException;
 import org.krunpack.core.yaml.YamlDoc;
@@ -126,7 +127,7 @@ public final class ProjectLoader {
                     repos.add(new Project.Repository(id, u));
                 }
             }
-            Project.Limits limits = limits(sources.get("limits"));
+            ExtractLimits limits = limits(sources.get("limits"));
 
             YamlNode p = root.get("patches");
             Path seriesPath = regularFile(p.get("series"));
@@ -199,12 +200,12 @@ public final class ProjectLoader {
                     new Project.Build(jobs, ccache, user, host, cross), cache, packaging, coprSettings);
         }
 
-        private Project.Limits limits(YamlNode n) {
-            Project.Limits d = Project.Limits.DEFAULTS;
+        private ExtractLimits limits(YamlNode n) {
+            ExtractLimits d = ExtractLimits.DEFAULTS;
             if (!n.exists()) {
                 return d;
             }
-            return new Project.Limits(
+            return new ExtractLimits(
                     n.get("totalBytes").longValue(d.totalBytes(), 1, Long.MAX_VALUE),
                     n.get("entries").longValue(d.entries(), 1, Long.MAX_VALUE),
                     n.get("entryBytes").longValue(d.entryBytes(), 1, Long.MAX_VALUE),
@@ -271,6 +272,15 @@ public final class ProjectLoader {
             return List.copyOf(out);
         }
 
+        /** A value for a message: control characters escaped (a newline must not forge a line). */
+        private static String printable(String s) {
+            StringBuilder sb = new StringBuilder();
+            for (char c : s.toCharArray()) {
+                sb.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+            }
+            return sb.toString();
+        }
+
         private SourceSpec source(YamlNode n, boolean digestRequired) {
             if (!n.isMap()) {
                 n.problem("expected a mapping with one of path, url, maven");
@@ -303,9 +313,23 @@ public final class ProjectLoader {
             YamlNode nameNode = n.get("name");
             String name = nameNode.string();
             if (name != null && !SourceSpec.validFileName(name)) {
-                nameNode.problem("'" + name.replace("\n", "\\n") + "' is not a plain file name (no '/', no"
+                nameNode.problem("'" + printable(name) + "' is not a plain file name (no '/', no"
                         + " control characters, not '.' or '..')");
                 name = null;
+            } else if (name == null && p != null && p.getFileName() == null) {
+                n.get("path").problem("'" + p + "' has no file name: name the tarball (or the release's directory)");
+                return null;
+            } else if (name == null && count == 1 && (u != null || p != null)) {
+                // The name derived from the path or URL (decoded: %0A is a newline) must be one too.
+                Path last = p != null ? p.getFileName() : null;
+                String derived = p != null ? (last == null ? "" : last.toString())
+                        : u.getPath() == null ? "" : u.getPath().substring(u.getPath().lastIndexOf('/') + 1);
+                if (!SourceSpec.validFileName(derived) && !(p != null && isDir)) {
+                    (u != null ? urlNode : n.get("path")).problem("gives the file name '" + printable(derived)
+                            + "', not a plain file name (no '/', no control characters, not '.' or '..'): add"
+                            + " name: FILE");
+                    return null;
+                }
             }
             return new SourceSpec(n.path(), name, p, u, maven, sha);
         }

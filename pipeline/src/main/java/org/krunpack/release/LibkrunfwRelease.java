@@ -34,6 +34,14 @@ public record LibkrunfwRelease(Path root, Path makefile, String kernelName, Stri
      * top-level directory stripped) into {@code workDir/libkrunfw}, replacing what was there.
      */
     public static LibkrunfwRelease open(Path treeOrTarball, Path workDir) {
+        return open(treeOrTarball, workDir, SafeExtractor.Options.DEFAULTS);
+    }
+
+    /**
+     * As {@link #open(Path, Path)}, a tarball extracted within {@code options}' bounds, its bytes
+     * digested as they are extracted and checked against {@code options.sha512()} when set.
+     */
+    public static LibkrunfwRelease open(Path treeOrTarball, Path workDir, SafeExtractor.Options options) {
         if (Files.isDirectory(treeOrTarball)) {
             return read(treeOrTarball);
         }
@@ -42,7 +50,7 @@ public record LibkrunfwRelease(Path root, Path makefile, String kernelName, Stri
                     + " or a tarball)");
         }
         Path dir = workDir.resolve("libkrunfw");
-        SafeExtractor.extract(treeOrTarball, dir, true);
+        SafeExtractor.extract(treeOrTarball, dir, true, options);
         return read(dir);
     }
 

@@ -44,12 +44,8 @@ public final class MakefileVars {
 
     /** Reads a Makefile; an unreadable file is a usage error naming it. */
     public static MakefileVars read(Path makefile) {
-        String text;
-        try {
-            text = Files.readString(makefile, StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-            throw KrunpackException.usage("cannot read " + makefile + ": " + e.getMessage());
-        }
+        String text = new String(org.krunpack.core.Inputs.readBytes(makefile, org.krunpack.core.Inputs.TEXT_LIMIT,
+                "Makefile"), StandardCharsets.ISO_8859_1);
         return parse(makefile.toString(), text);
     }
 

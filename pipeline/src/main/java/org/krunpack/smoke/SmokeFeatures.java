@@ -48,23 +48,20 @@ public final class SmokeFeatures {
      */
     public static Map<String, String> readConfig(Path config) {
         Map<String, String> set = new LinkedHashMap<>();
-        try {
-            for (String line : Files.readAllLines(config)) {
-                line = line.strip();
-                if (!line.startsWith("CONFIG_")) {
-                    continue;
-                }
-                int eq = line.indexOf('=');
-                if (eq < 0) {
-                    continue;
-                }
-                String value = line.substring(eq + 1);
-                if (!value.equals("n")) {
-                    set.put(line.substring("CONFIG_".length(), eq), value);
-                }
+        for (String line : org.krunpack.core.Inputs.readText(config, org.krunpack.core.Inputs.TEXT_LIMIT,
+                "--kernel-config").lines().toList()) {
+            line = line.strip();
+            if (!line.startsWith("CONFIG_")) {
+                continue;
             }
-        } catch (IOException e) {
-            throw KrunpackException.usage("cannot read kernel config " + config + ": " + e.getMessage());
+            int eq = line.indexOf('=');
+            if (eq < 0) {
+                continue;
+            }
+            String value = line.substring(eq + 1);
+            if (!value.equals("n")) {
+                set.put(line.substring("CONFIG_".length(), eq), value);
+            }
         }
         return set;
     }

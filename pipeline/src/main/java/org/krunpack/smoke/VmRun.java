@@ -67,12 +67,7 @@ public record VmRun(int exitCode, boolean timedOut, List<String> console, String
         }
         Watcher w = new Watcher(consoleLog);
         long t0 = System.nanoTime();
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw KrunpackException.external("cannot start " + command.get(0) + ": " + e.getMessage());
-        }
+        Process p = org.krunpack.core.Tools.startGrouped(pb); // its own group, dies with krunpack
         Thread hook = new Thread(() -> kill(p, pidFile), "krunpack-vm-killer");
         Runtime.getRuntime().addShutdownHook(hook);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -99,6 +94,7 @@ public record VmRun(int exitCode, boolean timedOut, List<String> console, String
             join(errReader);
         } finally {
             kill(p, pidFile);
+            org.krunpack.core.Tools.finished(p);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException ignored) {

@@ -2,24 +2,18 @@ package org.krunpack.sources;
 
 import org.krunpack.archive.SafeExtractor;
 import org.krunpack.core.AtomicFiles;
-import org.krunpack.core.Digests;
 import org.krunpack.core.ExitCode;
 import org.krunpack.core.KrunpackException;
 import org.krunpack.release.MakefileVars;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.function.LongConsumer;
 
 /**
  * The kernel source tree: its version read from a tarball without extracting it, and the
@@ -67,39 +61,25 @@ public final class KernelTree {
     /**
      * Extracts {@code tarball} (its single top-level directory stripped) into {@code target},
      * atomically: in a temporary directory under {@code tmpParent} (same file system), renamed into
-     * place when complete. The SHA-512 is computed over exactly the bytes read for the extraction;
-     * when it is not {@code sha512} the extraction is discarded (the file changed since it was
-     * checked) and nothing is installed.
-     *
-     * @param onBytes progress: compressed bytes read so far (may be null)
+     * place when complete. The tarball is opened once and the SHA-512 is computed over exactly the
+     * bytes read from it for the extraction; when it is not {@code options.sha512()} the extraction
+     * is discarded (the file changed since it was checked) and nothing is installed.
      */
-    public static KernelTreeResult extract(Path tarball, String sha512, Path target, Path tmpParent,
-                                           LongConsumer onBytes) {
+    public static KernelTreeResult extract(Path tarball, Path target, Path tmpParent, SafeExtractor.Options options) {
         long start = System.nanoTime();
         Path tmp = null;
         try {
             Files.createDirectories(tmpParent);
             tmp = Files.createTempDirectory(tmpParent, "tree-");
-            MessageDigest md = Digests.md("SHA-512");
-            SafeExtractor.Result r;
-            try (InputStream raw = new Counting(Files.newInputStream(tarball, LinkOption.NOFOLLOW_LINKS), onBytes);
-                 DigestInputStream in = new DigestInputStream(raw, md)) {
-                r = SafeExtractor.extractInto(in, tarball, tmp, true);
-                in.transferTo(java.io.OutputStream.nullOutputStream()); // the rest of the file counts too
-            }
-            String actual = HexFormat.of().formatHex(md.digest());
-            if (sha512 != null && !sha512.equals(actual)) {
-                throw KrunpackException.checkFailed(tarball + ": the bytes extracted have SHA-512 " + actual
-                        + ", not the " + sha512 + " checked before: the file changed while krunpack read it."
-                        + " Nothing was installed; run again once the file is stable");
-            }
+            SafeExtractor.Verified v = SafeExtractor.extractInto(tarball, tmp, true, options);
+            SafeExtractor.Result r = v.result();
             Path makefile = tmp.resolve("Makefile");
             if (!Files.isRegularFile(makefile, LinkOption.NOFOLLOW_LINKS)) {
                 throw KrunpackException.usage(tarball + ": not a kernel source tarball (no " + r.topDirectory()
                         + "/Makefile)");
             }
             String version = treeVersion(MakefileVars.read(makefile), tarball + ": " + r.topDirectory() + "/Makefile");
-            TreeState.pristine(actual, version).write(tmp);
+            TreeState.pristine(v.sha512(), version).write(tmp);
             install(tmp, target);
             tmp = null;
             long millis = (System.nanoTime() - start) / 1_000_000;
@@ -115,42 +95,11 @@ public final class KernelTree {
         }
     }
 
-    /** Counts bytes read, for progress. */
-    private static final class Counting extends java.io.FilterInputStream {
-        private final LongConsumer onBytes;
-        private long count;
-        private long reported;
-
-        Counting(InputStream in, LongConsumer onBytes) {
-            super(in);
-            this.onBytes = onBytes;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                add(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                add(n);
-            }
-            return n;
-        }
-
-        private void add(long n) {
-            count += n;
-            if (onBytes != null && count - reported >= (4 << 20)) {
-                reported = count;
-                onBytes.accept(count);
-            }
-        }
+    /** As {@link #extract(Path, Path, Path, SafeExtractor.Options)} with the default bounds. */
+    public static KernelTreeResult extract(Path tarball, String sha512, Path target, Path tmpParent,
+                                           java.util.function.LongConsumer onBytes) {
+        return extract(tarball, target, tmpParent, SafeExtractor.Options.of(
+                org.krunpack.archive.ExtractLimits.DEFAULTS, sha512).onBytes(onBytes));
     }
 
     /** Renames a complete tree into place, replacing an existing one only after the rename succeeded. */

@@ -49,6 +49,10 @@ public record LibraryKernel(Path library, long loadAddr, long entryAddr, byte[] 
      */
     public static LibraryKernel read(Path library, Sandbox sandbox) {
         Path abs = library.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(abs) && !org.krunpack.core.Inputs.kind(abs).equals("missing")) {
+            throw KrunpackException.usage("--lib: " + library + " is " + org.krunpack.core.Inputs.kind(abs)
+                    + ", not a regular file; name the libkrunfw library");
+        }
         if (!Files.isRegularFile(abs)) {
             throw KrunpackException.usage("library " + library + " does not exist: build it first"
                     + " (krunpack build) or name one with --lib FILE");

@@ -82,10 +82,14 @@ public final class LibraryVerifier {
     /** As {@link #verify(Path, Path, Sandbox)}, the dlopen probe killed after {@code timeout}. */
     static VerifyResult verify(Path library, Path image, Sandbox sandbox, Duration timeout) {
         if (!Files.isRegularFile(library)) {
-            throw KrunpackException.usage(library + ": library not found");
+            String kind = org.krunpack.core.Inputs.kind(library);
+            throw KrunpackException.usage(kind.equals("missing") ? library + ": library not found"
+                    : "library FILE: " + library + " is " + kind + ", not a regular file; name the libkrunfw library");
         }
         if (image != null && !Files.isRegularFile(image)) {
-            throw KrunpackException.usage(image + ": kernel image (--image) not found");
+            String kind = org.krunpack.core.Inputs.kind(image);
+            throw KrunpackException.usage(kind.equals("missing") ? image + ": kernel image (--image) not found"
+                    : "--image: " + image + " is " + kind + ", not a regular file; name the kernel image file");
         }
         LibraryVerifier v = new LibraryVerifier(library, image, sandbox, timeout);
         try {

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.krunpack.archive.ExtractLimits;
+import org.krunpack.archive.SafeExtractor;
 import org.krunpack.core.Digests;
 import org.krunpack.core.ExitCode;
 import org.krunpack.core.KrunpackException;
@@ -11,6 +13,8 @@ import org.krunpack.release.MakefileVars;
 import org.krunpack.testing.TarBuilder;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -94,6 +98,55 @@ class KernelTreeTest {
                     assertThat(e.exitCode()).isEqualTo(ExitCode.CHECK_FAILED);
                     assertThat(e.getMessage()).contains("the file changed while krunpack read it");
                 });
+        assertThat(target).doesNotExist();
+        try (Stream<Path> left = Files.list(tmp.resolve("tmp"))) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    /**
+     * The race of a swap during the check, made deterministic: the hook runs once the tarball is
+     * open and before a byte is read, and replaces the file by path (a rename, as {@code mv} does).
+     * What is extracted and recorded is what was opened: the checked bytes, never the replacement.
+     */
+    @Test
+    void aFileSwappedByPathAfterItIsOpenedChangesNothingExtractedOrRecorded() throws IOException {
+        Path target = tmp.resolve("out/tree/linux-6.1.7");
+        Path evil = Files.move(kernelTarball("8"), tmp.resolve("evil.tar.xz"));
+        Files.copy(evil, tmp.resolve("evil-copy.tar.xz"));
+        Path tarball = kernelTarball("7");
+        String checked = Digests.sha512(tarball);
+        boolean[] swapped = {false};
+
+        KernelTreeResult r = KernelTree.extract(tarball, target, tmp.resolve("tmp"),
+                SafeExtractor.Options.of(ExtractLimits.DEFAULTS, checked).afterOpen(() -> {
+                    try {
+                        Files.move(evil, tarball, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                        swapped[0] = true;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }));
+
+        assertThat(swapped[0]).isTrue();
+        assertThat(Digests.sha512(tarball)).as("the path now holds the replacement")
+                .isEqualTo(Digests.sha512(tmp.resolve("evil-copy.tar.xz")));
+        assertThat(r.version()).isEqualTo("6.1.7");
+        assertThat(Files.readString(target.resolve("Makefile"))).contains("SUBLEVEL = 7");
+        assertThat(TreeState.read(target).tarballSha512()).isEqualTo(checked);
+    }
+
+    /** A file replaced between the check and the open: its bytes are not the checked ones, nothing is installed. */
+    @Test
+    void aFileSwappedBeforeItIsOpenedIsDiscarded() throws IOException {
+        Path target = tmp.resolve("out/tree/linux-6.1.7");
+        String checked = Digests.sha512(kernelTarball("7"));
+        Path tarball = kernelTarball("8");
+
+        assertThatThrownBy(() -> KernelTree.extract(tarball, target, tmp.resolve("tmp"),
+                SafeExtractor.Options.of(ExtractLimits.DEFAULTS, checked)))
+                .isInstanceOfSatisfying(KrunpackException.class,
+                        e -> assertThat(e.getMessage()).contains("the file changed while krunpack read it"));
         assertThat(target).doesNotExist();
         try (Stream<Path> left = Files.list(tmp.resolve("tmp"))) {
             assertThat(left).isEmpty();

@@ -44,9 +44,9 @@ public final class ModelReader {
     public static PackagingModel read(Path file, List<ProjectFacts> facts) {
         String text;
         try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new ModelException(file.toString(), List.of("cannot read: " + e.getMessage()
+            text = org.krunpack.core.Inputs.readUtf8(file, org.krunpack.core.Inputs.TEXT_LIMIT, "packaging model");
+        } catch (org.krunpack.core.KrunpackException e) {
+            throw new ModelException(file.toString(), List.of(e.getMessage()
                     + " (packaging.model in krunpack.yaml names this file)"));
         }
         return parse(text, file.toString(), facts);

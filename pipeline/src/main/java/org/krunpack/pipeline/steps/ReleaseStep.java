@@ -1,5 +1,6 @@
 package org.krunpack.pipeline.steps;
 
+import org.krunpack.archive.SafeExtractor;
 import org.krunpack.core.Artifact;
 import org.krunpack.core.Problems;
 import org.krunpack.core.StepResult;
@@ -57,7 +58,9 @@ public final class ReleaseStep implements Step {
         LibkrunfwRelease release = null;
         Path source = ctx.find(Keys.RELEASE_SOURCE);
         if (source != null) {
-            release = LibkrunfwRelease.open(source, ctx.workspace().releaseDir().getParent());
+            String sha = ctx.find(Keys.RELEASE_SHA512);
+            release = LibkrunfwRelease.open(source, ctx.workspace().releaseDir().getParent(),
+                    SafeExtractor.Options.of(p.limits(), sha == null || sha.isEmpty() ? null : sha));
             if (!release.fullVersion().equals(p.libkrunfw().version())) {
                 problems.add("libkrunfw.version", "says " + p.libkrunfw().version() + " but " + release.makefile()
                         + " (FULL_VERSION) says " + release.fullVersion() + ": make them agree");

@@ -1,5 +1,6 @@
 package org.krunpack.pipeline.steps;
 
+import org.krunpack.archive.SafeExtractor;
 import org.krunpack.core.Progress;
 import org.krunpack.core.StepResult;
 import org.krunpack.pipeline.Inputs;
@@ -47,8 +48,9 @@ public final class TreeStep implements Step {
         } else {
             long size = sizeOf(tarball);
             Progress progress = new Progress(ctx.progress(), ctx.terminal(), "extract");
-            r = KernelTree.extract(tarball, sha, target, ctx.workspace().newTempDir("tree"),
-                    n -> progress.update(n, size, tarball.getFileName().toString()));
+            r = KernelTree.extract(tarball, target, ctx.workspace().newTempDir("tree"),
+                    SafeExtractor.Options.of(ctx.project().limits(), sha)
+                            .onBytes(n -> progress.update(n, size, tarball.getFileName().toString())));
             progress.done(r.entries() + " entries in " + r.millis() / 1000.0 + " s");
         }
         ctx.put(Keys.TREE, r.tree());

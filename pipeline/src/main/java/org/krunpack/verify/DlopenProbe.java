@@ -174,6 +174,14 @@ final class DlopenProbe {
 
     /** Runs the probe built for {@code target} (under its emulator, in the sandbox) on {@code library}. */
     static Report run(Path library, Sandbox sandbox, Duration timeout, Target target) {
+        return run(library, sandbox, timeout, target, null);
+    }
+
+    /**
+     * As {@link #run(Path, Sandbox, Duration, Target)}; with {@code dumpTo}, the bytes the getters
+     * hand out are also copied to {@code dumpTo/kernel}, {@code qboot}, {@code initrd}.
+     */
+    static Report run(Path library, Sandbox sandbox, Duration timeout, Target target, Path dumpTo) {
         Path exe = executable(target);
         byte[] nonce = new byte[8];
         new SecureRandom().nextBytes(nonce);
@@ -187,9 +195,27 @@ final class DlopenProbe {
         try {
             List<String> cmd = new ArrayList<>(target.emulator());
             cmd.addAll(List.of(exe.toString(), tag, library.toAbsolutePath().normalize().toString()));
+            Path dump = scratch.resolve("dump");
+            if (dumpTo != null) {
+                Files.createDirectories(dump);
+                cmd.add(dump.toString());
+            }
             Sandbox.Result r = sandbox.run(Sandbox.Request.of(cmd, scratch).withTimeout(timeout)
                     .withMaxOutput(256 * 1024));
-            return parse(tag, r, created(scratch));
+            List<String> createdFiles = created(scratch);
+            if (dumpTo != null) {
+                Files.createDirectories(dumpTo);
+                for (String name : List.of("kernel", "qboot", "initrd")) {
+                    Path f = dump.resolve(name);
+                    if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        Files.move(f, dumpTo.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+                createdFiles = createdFiles.stream().filter(c -> !c.startsWith("dump")).toList();
+            }
+            return parse(tag, r, createdFiles);
+        } catch (IOException e) {
+            throw KrunpackException.external("cannot pass the probe's files through " + scratch + ": " + e.getMessage(), e);
         } finally {
             AtomicFiles.deleteTree(scratch);
         }
@@ -241,6 +267,7 @@ final class DlopenProbe {
                     case "sha256" -> sha.put(f[1], f[2]);
                     case "outside" -> outside.add(f[1]);
                     case "end" -> end = f[1] + " " + f[2];
+                    case "dump-error" -> stray.add("the probe could not write the " + f[1] + " bytes");
                     default -> stray.add(line);
                 }
             } catch (RuntimeException e) {

@@ -82,6 +82,12 @@ public final class ProjectLoader {
             Arch arch = Arch.parse(archName);
             String variantName = root.get("variant").oneOf("generic", List.of("generic", "sev", "tdx"));
             Variant variant = Variant.parse(variantName);
+            if (variant != null && variant != Variant.GENERIC && arch != null && arch != Arch.X86_64) {
+                // SEV and TDX are AMD and Intel technologies: upstream has variant configs for x86_64 only
+                root.get("variant").problem("'" + variantName + "' exists for x86_64 only (SEV and TDX are x86"
+                        + " confidential-computing technologies; the release has no " + variantName + " config for "
+                        + archName + "): set variant: generic, or arch: x86_64");
+            }
             YamlNode sdeNode = root.get("sourceDateEpoch");
             long sde = sdeNode.isNull() ? -1 : sdeNode.longValue(-1, 0, Long.MAX_VALUE / 1000);
             if (sdeNode.isNull()) {

@@ -101,6 +101,34 @@ public record LibkrunfwRelease(Path root, Path makefile, String kernelName, Stri
         return Stream.concat(patches.stream(), teePatches.stream()).toList();
     }
 
+    /**
+     * The firmware a TEE variant's library carries: {@code qboot/<variant>/bios.bin} (the release
+     * keeps one qboot build per variant); a usage error for the generic variant or when it is missing.
+     */
+    public Path qboot(Variant variant) {
+        if (variant == Variant.GENERIC) {
+            throw KrunpackException.usage("the generic libkrunfw carries no qboot firmware");
+        }
+        return teeFile(Path.of("qboot", variant.id(), "bios.bin"), variant);
+    }
+
+    /** The initrd a TEE variant's library carries: {@code initrd/initrd.gz} (one for SEV and TDX). */
+    public Path initrd(Variant variant) {
+        if (variant == Variant.GENERIC) {
+            throw KrunpackException.usage("the generic libkrunfw carries no initrd");
+        }
+        return teeFile(Path.of("initrd", "initrd.gz"), variant);
+    }
+
+    private Path teeFile(Path rel, Variant variant) {
+        Path p = root.resolve(rel);
+        if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw KrunpackException.usage(root + ": the release has no " + rel + ", which the " + variant.id()
+                    + " library carries: use a release that ships it, or variant: generic");
+        }
+        return p;
+    }
+
     /** The config file name for an arch and variant, e.g. {@code config-libkrunfw-sev_x86_64}. */
     public static String configName(Arch arch, Variant variant) {
         return "config-" + variant.libraryBaseName() + "_" + arch.rpmName();

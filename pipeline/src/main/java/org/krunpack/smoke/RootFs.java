@@ -28,6 +28,14 @@ public record RootFs(Path dir, Path image) {
      * not null.
      */
     public static RootFs build(Path workDir, Path init, List<String> probeFiles) {
+        return build(workDir, init, probeFiles, "gcc");
+    }
+
+    /**
+     * As {@link #build(Path, Path, List)}, our init compiled with {@code gcc} (a cross compiler such
+     * as {@code aarch64-linux-gnu-gcc} for a foreign guest).
+     */
+    public static RootFs build(Path workDir, Path init, List<String> probeFiles, String gcc) {
         Path dir = workDir.resolve("root");
         Path image = workDir.resolve("root.ext4");
         try {
@@ -43,7 +51,7 @@ public record RootFs(Path dir, Path image) {
                 }
                 Files.copy(init, target, StandardCopyOption.REPLACE_EXISTING);
             } else {
-                compileInit(workDir, target);
+                compileInit(workDir, target, gcc);
             }
             Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.writeString(dir.resolve("krunpack-files"), String.join("\n", probeFiles) + "\n");
@@ -65,6 +73,10 @@ public record RootFs(Path dir, Path image) {
      * kept as {@code workDir/init.bin} next to its source and reused while the source is unchanged.
      */
     static void compileInit(Path workDir, Path target) throws IOException {
+        compileInit(workDir, target, "gcc");
+    }
+
+    static void compileInit(Path workDir, Path target, String gccName) throws IOException {
         byte[] source;
         try (InputStream in = RootFs.class.getResourceAsStream(INIT_SOURCE)) {
             if (in == null) {
@@ -73,18 +85,22 @@ public record RootFs(Path dir, Path image) {
             source = in.readAllBytes();
         }
         Path src = workDir.resolve("init.c");
-        Path bin = workDir.resolve("init.bin");
+        Path bin = workDir.resolve(gccName.equals("gcc") ? "init.bin" : "init." + gccName + ".bin");
         boolean fresh = Files.isRegularFile(bin) && Files.isRegularFile(src)
                 && java.util.Arrays.equals(Files.readAllBytes(src), source);
         if (!fresh) {
             Files.deleteIfExists(bin);
             Files.write(src, source);
-            Path gcc = Tools.require("gcc", "gcc libc6-dev", "gcc glibc-static");
+            String triple = gccName.endsWith("-gcc") ? gccName.substring(0, gccName.length() - 4) : null;
+            Path gcc = triple == null ? Tools.require("gcc", "gcc libc6-dev", "gcc glibc-static")
+                    : Tools.require(gccName, "gcc-" + triple + " libc6-dev-"
+                    + (triple.startsWith("aarch64") ? "arm64" : triple.substring(0, triple.indexOf('-'))) + "-cross",
+                    "gcc-" + triple + " (and a static glibc for " + triple + ")");
             Tools.Result r = Tools.run(List.of(gcc.toString(), "-static", "-Os", "-o", bin.toString(),
                     src.toString()), workDir, null);
             if (!r.ok()) {
                 Files.deleteIfExists(bin);
-                throw KrunpackException.external("gcc -static could not build the guest init " + src
+                throw KrunpackException.external(gccName + " -static could not build the guest init " + src
                         + " (static glibc is needed: Debian libc6-dev, Fedora glibc-static)"
                         + Tools.tail("\n", r.stderr(), 20));
             }

@@ -60,6 +60,18 @@ public final class Smoke {
     /** Runs the QEMU backend and, when asked and available, the libkrun backend. */
     public static List<SmokeResult> run(Options o, Host host, Consumer<String> log) {
         // validate every input before booting anything
+        org.krunpack.project.Arch libArch = libraryArch(o.library());
+        if (libArch != null && libArch != org.krunpack.kbuild.Toolchain.hostArch()) {
+            List<SmokeFeatures.Feature> features = o.features() == null ? List.of() : SmokeFeatures.load(o.features());
+            Map<String, String> config = o.kernelConfig() == null ? null : SmokeFeatures.readConfig(o.kernelConfig());
+            List<SmokeResult> results = new ArrayList<>();
+            results.add(ForeignBoot.run(o, libArch, features, config, log));
+            if (o.libkrun()) {
+                log.accept("smoke: libkrun boots guests of the host's arch only: the " + libArch.rpmName()
+                        + " library was booted under QEMU alone");
+            }
+            return results;
+        }
         String arch = System.getProperty("os.arch");
         if (!arch.equals("amd64") && !arch.equals("x86_64")) {
             throw KrunpackException.usage("krunpack smoke boots x86_64 kernels only (this host is " + arch
@@ -75,6 +87,24 @@ public final class Smoke {
             results.add(LibkrunBackend.run(o, results.get(0), features, config, log));
         }
         return results;
+    }
+
+    /** The arch of the library's ELF header, or null when it is none of ours or unreadable (loading says why). */
+    static org.krunpack.project.Arch libraryArch(Path library) {
+        if (!Files.isRegularFile(library)) {
+            return null;
+        }
+        try {
+            int machine = org.krunpack.elf.ElfFile.read(library).header().machine();
+            return switch (machine) {
+                case org.krunpack.elf.Elf.EM_X86_64 -> org.krunpack.project.Arch.X86_64;
+                case org.krunpack.elf.Elf.EM_AARCH64 -> org.krunpack.project.Arch.AARCH64;
+                case org.krunpack.elf.Elf.EM_RISCV -> org.krunpack.project.Arch.RISCV64;
+                default -> null;
+            };
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** Boots the bundle under QEMU. */

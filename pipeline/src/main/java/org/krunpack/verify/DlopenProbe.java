@@ -5,6 +5,7 @@ import org.krunpack.core.Digests;
 import org.krunpack.core.KrunpackException;
 import org.krunpack.core.Sandbox;
 import org.krunpack.core.Tools;
+import org.krunpack.project.Arch;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,13 +61,63 @@ final class DlopenProbe {
     private DlopenProbe() {
     }
 
+    /**
+     * How the probe is built and started for a library's arch: natively (host gcc, run directly), or
+     * for a foreign arch with the cross gcc against its glibc sysroot and run under QEMU's user
+     * emulation ({@code qemu-<arch>-static -L <sysroot>}).
+     *
+     * @param arch     the library's arch
+     * @param gcc      the compiler name ({@code gcc} or {@code <arch>-linux-gnu-gcc})
+     * @param emulator the command prefix that runs a binary of the arch ({@code []} when native)
+     */
+    record Target(Arch arch, String gcc, List<String> emulator) {
+        static Target host() {
+            return new Target(null, "gcc", List.of());
+        }
+
+        /**
+         * The cross target for {@code arch}.
+         *
+         * @throws KrunpackException external (3) naming the packages to install when a tool is missing
+         */
+        static Target foreign(Arch arch) {
+            String triple = arch.rpmName() + "-linux-gnu";
+            Path sysroot = Path.of("/usr", triple);
+            String qemuPkg = "qemu-user-static";
+            List<String> missing = new ArrayList<>();
+            if (Tools.which(triple + "-gcc").isEmpty()) {
+                missing.add(triple + "-gcc (Debian: gcc-" + triple + "; Fedora: gcc-" + triple + ")");
+            }
+            if (!Files.isRegularFile(sysroot.resolve("lib/libc.so.6"))) {
+                missing.add("a glibc sysroot in " + sysroot + " (Debian: libc6-dev-"
+                        + (arch == Arch.AARCH64 ? "arm64" : arch.rpmName()) + "-cross)");
+            }
+            Optional<Path> qemu = Tools.which("qemu-" + arch.rpmName() + "-static")
+                    .or(() -> Tools.which("qemu-" + arch.rpmName()));
+            if (qemu.isEmpty()) {
+                missing.add("qemu-" + arch.rpmName() + "-static (Debian and Fedora: " + qemuPkg + ")");
+            }
+            if (!missing.isEmpty()) {
+                throw KrunpackException.external("calling a " + arch.rpmName() + " library's functions needs "
+                        + String.join(", ", missing) + ": install them (scripts/setup-deps)");
+            }
+            return new Target(arch, triple + "-gcc", List.of(qemu.get().toString(), "-L", sysroot.toString()));
+        }
+    }
+
     /** The compiled probe for this host (gcc from the PATH), from the cache or compiled now. */
     static Path executable() {
+        return executable(Target.host());
+    }
+
+    /** The compiled probe for {@code target}, from the cache or compiled now. */
+    static Path executable(Target target) {
         String source = source();
-        Path gcc = Tools.which("gcc").orElseThrow(() -> KrunpackException.external("gcc is not on the PATH:"
-                + " verify-lib compiles its dlopen probe with it (Debian: apt-get install gcc; Fedora: dnf install gcc)"));
+        Path gcc = Tools.which(target.gcc()).orElseThrow(() -> KrunpackException.external(target.gcc()
+                + " is not on the PATH: verify-lib compiles its dlopen probe with it (Debian: apt-get install gcc;"
+                + " Fedora: dnf install gcc)"));
         Tools.Result v = Tools.run(List.of(gcc.toString(), "-dumpfullversion", "-dumpmachine"), null, Map.of());
-        String key = Digests.sha256((source + "\0" + v.stdout()).getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+        String key = Digests.sha256((source + "\0" + target.gcc() + "\0" + v.stdout()).getBytes(StandardCharsets.UTF_8)).substring(0, 16);
         Path dir = cacheDir().resolve("probe");
         Path exe = dir.resolve("krunfw-probe-" + key);
         if (Files.isExecutable(exe)) {
@@ -118,7 +169,20 @@ final class DlopenProbe {
 
     /** Runs the probe on {@code library} with {@code sandbox} (which must be able to run). */
     static Report run(Path library, Sandbox sandbox, Duration timeout) {
-        Path exe = executable();
+        return run(library, sandbox, timeout, Target.host());
+    }
+
+    /** Runs the probe built for {@code target} (under its emulator, in the sandbox) on {@code library}. */
+    static Report run(Path library, Sandbox sandbox, Duration timeout, Target target) {
+        return run(library, sandbox, timeout, target, null);
+    }
+
+    /**
+     * As {@link #run(Path, Sandbox, Duration, Target)}; with {@code dumpTo}, the bytes the getters
+     * hand out are also copied to {@code dumpTo/kernel}, {@code qboot}, {@code initrd}.
+     */
+    static Report run(Path library, Sandbox sandbox, Duration timeout, Target target, Path dumpTo) {
+        Path exe = executable(target);
         byte[] nonce = new byte[8];
         new SecureRandom().nextBytes(nonce);
         String tag = "krunpack-" + HexFormat.of().formatHex(nonce);
@@ -129,10 +193,29 @@ final class DlopenProbe {
             throw new UncheckedIOException(e);
         }
         try {
-            Sandbox.Result r = sandbox.run(Sandbox.Request.of(List.of(exe.toString(), tag,
-                    library.toAbsolutePath().normalize().toString()), scratch).withTimeout(timeout)
+            List<String> cmd = new ArrayList<>(target.emulator());
+            cmd.addAll(List.of(exe.toString(), tag, library.toAbsolutePath().normalize().toString()));
+            Path dump = scratch.resolve("dump");
+            if (dumpTo != null) {
+                Files.createDirectories(dump);
+                cmd.add(dump.toString());
+            }
+            Sandbox.Result r = sandbox.run(Sandbox.Request.of(cmd, scratch).withTimeout(timeout)
                     .withMaxOutput(256 * 1024));
-            return parse(tag, r, created(scratch));
+            List<String> createdFiles = created(scratch);
+            if (dumpTo != null) {
+                Files.createDirectories(dumpTo);
+                for (String name : List.of("kernel", "qboot", "initrd")) {
+                    Path f = dump.resolve(name);
+                    if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        Files.move(f, dumpTo.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+                createdFiles = createdFiles.stream().filter(c -> !c.startsWith("dump")).toList();
+            }
+            return parse(tag, r, createdFiles);
+        } catch (IOException e) {
+            throw KrunpackException.external("cannot pass the probe's files through " + scratch + ": " + e.getMessage(), e);
         } finally {
             AtomicFiles.deleteTree(scratch);
         }
@@ -184,6 +267,7 @@ final class DlopenProbe {
                     case "sha256" -> sha.put(f[1], f[2]);
                     case "outside" -> outside.add(f[1]);
                     case "end" -> end = f[1] + " " + f[2];
+                    case "dump-error" -> stray.add("the probe could not write the " + f[1] + " bytes");
                     default -> stray.add(line);
                 }
             } catch (RuntimeException e) {

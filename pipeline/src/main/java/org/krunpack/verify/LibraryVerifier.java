@@ -168,11 +168,21 @@ public final class LibraryVerifier {
                 payload = KernelPayload.of(image, machine == Elf.EM_X86_64 ? Arch.X86_64
                         : machine == Elf.EM_RISCV ? Arch.RISCV64 : Arch.AARCH64);
             }
+            DlopenProbe.Target target = DlopenProbe.Target.host();
             if (machine != hostMachine) {
-                add(ContractCheck.skipped("load", "cannot dlopen a " + Elf.machineName(machine) + " library on this "
-                        + System.getProperty("os.arch") + " host: the calls were not made"));
-                add(ContractCheck.fail("calls", "krunfw_get_kernel and krunfw_get_version could not be called"));
-                return;
+                Arch foreign = machine == Elf.EM_AARCH64 ? Arch.AARCH64 : machine == Elf.EM_RISCV ? Arch.RISCV64
+                        : machine == Elf.EM_X86_64 ? Arch.X86_64 : null;
+                try {
+                    if (foreign == null) {
+                        throw KrunpackException.usage("no emulator for " + Elf.machineName(machine));
+                    }
+                    target = DlopenProbe.Target.foreign(foreign);
+                } catch (KrunpackException e) {
+                    add(ContractCheck.skipped("load", "cannot dlopen a " + Elf.machineName(machine) + " library on this "
+                            + System.getProperty("os.arch") + " host: " + e.getMessage()));
+                    add(ContractCheck.fail("calls", "krunfw_get_kernel and krunfw_get_version could not be called"));
+                    return;
+                }
             }
             if (!sandbox.canRun()) {
                 add(ContractCheck.notEvaluated("load", sandbox.whyNot()));
@@ -182,12 +192,12 @@ public final class LibraryVerifier {
                 return;
             }
             try {
-                DlopenProbe.executable();
+                DlopenProbe.executable(target);
             } catch (KrunpackException e) {
                 add(ContractCheck.notEvaluated("load", "krunpack's dlopen probe is not available: " + e.getMessage()));
                 return;
             }
-            DlopenProbe.Report report = DlopenProbe.run(library, sandbox, timeout);
+            DlopenProbe.Report report = DlopenProbe.run(library, sandbox, timeout, target);
             runtime(elf, mem, report, abi, tee, payload);
         }
     }

@@ -19,7 +19,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__) || defined(__i386__)
 #include <sys/io.h>
+#define HAVE_IOPORTS 1
+#else
+#define HAVE_IOPORTS 0 /* aarch64, riscv64: no I/O ports, the VM ends by reboot */
+#endif
 #include <sys/klog.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -380,11 +385,17 @@ int main(void)
     report("uptime", "%s", read_file("/proc/uptime", buf, sizeof buf) == 0 ? buf : "-");
     /* how this VM will end: isa-debug-exit needs ioperm (CONFIG_X86_IOPL_IOPERM), which
      * libkrunfw-style kernels leave out; then reboot (reboot=t and -no-reboot end QEMU, status 0) */
+#if HAVE_IOPORTS
     int port = pid1 && ioperm(EXIT_PORT, 4, 1) == 0;
+#else
+    int port = 0;
+    errno = ENOSYS;
+#endif
     if (port) {
         report("exit_via", "isa-debug-exit");
     } else if (pid1) {
-        report("exit_via", "reboot (ioperm: %s)", err_name(errno));
+        report("exit_via", HAVE_IOPORTS ? "reboot (ioperm: %s)" : "reboot (no I/O ports on this arch: %s)",
+               err_name(errno));
     } else {
         report("exit_via", "exit");
     }
@@ -395,9 +406,11 @@ int main(void)
     if (!pid1) {
         return 0;
     }
+#if HAVE_IOPORTS
     if (port) {
         outb(EXIT_DONE, EXIT_PORT);
     }
+#endif
     reboot(RB_AUTOBOOT);
     for (;;) {
         pause();

@@ -3,7 +3,10 @@
  * Part of krunpack (verify-lib). It always runs inside krunpack's sandbox, never in krunpack's
  * own process.
  *
- * Usage: krunfw-probe TAG LIBRARY
+ * Usage: krunfw-probe TAG LIBRARY [DIR]
+ *
+ * With DIR, the bytes each getter hands out (when they lie inside the object) are also written to
+ * DIR/NAME (kernel, qboot, initrd): the smoke test boots a foreign library's kernel from there.
  *
  * Every line of the report starts with TAG (a random word chosen by krunpack) so that text the
  * library itself prints cannot be taken for the report. The library is loaded in a child process;
@@ -128,6 +131,7 @@ static void sha256_hex(struct sha256 *s, char out[65])
 /* ---- the probe ---------------------------------------------------------------------------- */
 
 static const char *tag;
+static const char *dump_dir;
 static struct link_map *map;
 
 struct segments {
@@ -187,6 +191,16 @@ static void digest(const char *name, const char *p, size_t n)
 	sha256_hex(&s, hex);
 	printf("%s sha256 %s %s\n", tag, name, hex);
 	fflush(stdout);
+	if (dump_dir != NULL) {
+		char path[4096];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s", dump_dir, name);
+		f = fopen(path, "wb");
+		if (f == NULL || fwrite(p, 1, n, f) != n || fclose(f) != 0)
+			printf("%s dump-error %s\n", tag, name);
+		fflush(stdout);
+	}
 }
 
 static int probe(const char *library)
@@ -250,11 +264,12 @@ int main(int argc, char **argv)
 	pid_t child;
 	int status;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: krunfw-probe TAG LIBRARY\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: krunfw-probe TAG LIBRARY [DIR]\n");
 		return 2;
 	}
 	tag = argv[1];
+	dump_dir = argc == 4 ? argv[3] : NULL;
 	fflush(stdout);
 	child = fork();
 	if (child < 0) {

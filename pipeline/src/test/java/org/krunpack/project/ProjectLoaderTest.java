@@ -49,6 +49,29 @@ class ProjectLoaderTest {
     }
 
     @Test
+    void aTeeVariantOnAForeignArchIsAUsageErrorSayingWhatToChange(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.config"), "CONFIG_A=y\n");
+        for (String arch : new String[] {"aarch64", "riscv64"}) {
+            for (String variant : new String[] {"sev", "tdx"}) {
+                Path f = write(dir, """
+                        libkrunfw: {version: "5.5.0", abi: 5}
+                        arch: %s
+                        variant: %s
+                        sourceDateEpoch: 1735689600
+                        sources:
+                          kernel: {path: linux.tar.xz, sha512: "%s"}
+                        config: {fragments: [a.config]}
+                        """.formatted(arch, variant, SHA));
+                KrunpackException e = catchThrowableOfType(() -> ProjectLoader.load(f), KrunpackException.class);
+                assertThat(e).as("%s on %s", variant, arch).isNotNull();
+                assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+                assertThat(e.problems()).singleElement().asString().startsWith("variant: '" + variant + "'")
+                        .contains("x86_64 only", "set variant: generic, or arch: x86_64");
+            }
+        }
+    }
+
+    @Test
     void everyProblemIsReportedAtOnceWithItsPath(@TempDir Path dir) throws Exception {
         Path f = write(dir, """
                 libkrunfw: {version: "5.x", abi: 4}

@@ -40,12 +40,33 @@ public final class BundleStep implements Step {
         // the provenance written beside the library
         in.upstream(ctx, Keys.KERNEL_SHA512).upstream(ctx, Keys.RELEASE_SHA512).upstream(ctx, Keys.TREE_STATE)
                 .upstream(ctx, Keys.CONFIG_SHA512);
+        if (p.variant() != org.krunpack.project.Variant.GENERIC) {
+            LibkrunfwRelease rel = teeRelease(ctx);
+            in.file("qboot", rel.qboot(p.variant())).file("initrd", rel.initrd(p.variant()));
+        }
+    }
+
+    /** The release whose qboot and initrd a TEE variant carries (a usage error when there is none). */
+    private static LibkrunfwRelease teeRelease(StepContext ctx) {
+        Path dir = ctx.find(Keys.RELEASE_DIR);
+        if (dir == null) {
+            throw ctx.usage("variant " + ctx.project().variant().id() + " bundles the libkrunfw release's qboot"
+                    + " firmware and initrd: set sources.release in the project file");
+        }
+        return LibkrunfwRelease.read(dir);
     }
 
     @Override
     public StepResult run(StepContext ctx) {
+        Path qboot = null;
+        Path initrd = null;
+        if (ctx.project().variant() != org.krunpack.project.Variant.GENERIC) {
+            LibkrunfwRelease rel = teeRelease(ctx);
+            qboot = rel.qboot(ctx.project().variant());
+            initrd = rel.initrd(ctx.project().variant());
+        }
         BundleResult r = Bundler.bundle(BundleRequest.of(ctx.project(), ctx.get(Keys.IMAGE), ctx.workspace().root(),
-                null, null));
+                qboot, initrd));
         ctx.put(Keys.LIBRARY, r.library());
         ctx.put(Keys.LIBRARY_SHA512, r.sha512());
         writeProvenance(ctx, r);

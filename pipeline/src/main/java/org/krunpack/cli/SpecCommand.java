@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code krunpack spec}: the packaging model → rpm/*.spec, rpm/*.sources. */
-@Command(name = "spec", mixinStandardHelpOptions = true, subcommands = SpecImportCommand.class,
+@Command(name = "spec", mixinStandardHelpOptions = true, subcommands = {SpecImportCommand.class, SpecCratesCommand.class},
         description = {"Generate rpm/<name>.spec and rpm/<name>.sources for libkrunfw, libkrun and crun from",
                 "the packaging model (packaging.model in krunpack.yaml; see docs/specs.md).",
                 "With --out DIR the files go into DIR only and the spec folder (rpm/) is left alone."})

@@ -14,6 +14,7 @@ import org.krunpack.core.Problems;
 import org.krunpack.specgen.Macros;
 import org.krunpack.specgen.ModelException;
 import org.krunpack.specgen.ModelValidator;
+import org.krunpack.specgen.CratesFile;
 import org.krunpack.specgen.ModelWriter;
 import org.krunpack.specgen.PackageModel;
 import org.krunpack.specgen.PackagingModel;
@@ -164,8 +165,16 @@ public final class Bump {
         }
         PackagingModel after = facts == null ? apply(before, r)
                 : apply(before, new Request(r.pkg(), r.version(), null, r.sourceDir(), r.date(), r.packager()), true);
+        CratesFile crates = regeneratedCrates(cfg, before.get(r.pkg()), after.get(r.pkg()), r);
+        if (crates != null) {
+            PackageModel n0 = after.get(r.pkg());
+            after = after.with(r.pkg(), p -> n0.withCrates(n0.cratesFile(), crates.crates(), crates.modelBuildRequires()));
+        }
         String yaml = ModelWriter.write(after, cfg.facts());
         Map<String, String> files = Specs.render(cfg, after);
+        if (crates != null) {
+            AtomicFiles.writeString(cratesPath(cfg, after.get(r.pkg())), crates.render());
+        }
         String oldSpec = Specs.readOrNull(cfg.specDir().resolve(r.pkg() + ".spec"));
         AtomicFiles.writeString(cfg.model(), yaml);
         PackagingResult written = Specs.write(cfg, files, "bump");
@@ -200,6 +209,31 @@ public final class Bump {
         details.put("specDiff", UnifiedDiff.diff("a/" + r.pkg() + ".spec", oldSpec == null ? "" : oldSpec,
                 "b/" + r.pkg() + ".spec", files.get(r.pkg() + ".spec"), 3));
         return new PackagingResult("bump", true, artifacts, summary, details);
+    }
+
+    private static Path cratesPath(PackagingConfig cfg, PackageModel p) {
+        return cfg.model().toAbsolutePath().getParent().resolve(p.cratesFile()).normalize();
+    }
+
+    /**
+     * A package with a generated crates file gets it regenerated from the new release (Source0 in
+     * --source-dir), so the model and its crates never disagree; without that tarball the bump is
+     * refused before anything is written. Null when there is nothing to regenerate.
+     */
+    private static CratesFile regeneratedCrates(PackagingConfig cfg, PackageModel o, PackageModel n, Request r) {
+        if (n.cratesFile().isEmpty() || o.version().equals(n.version())) {
+            return null;
+        }
+        Path tarball = r.sourceDir() == null || n.sources().isEmpty() ? null
+                : r.sourceDir().resolve(Macros.sourceFileName(n, n.sources().get(0)));
+        if (tarball == null || !Files.isRegularFile(tarball)) {
+            String want = n.sources().isEmpty() ? "the release tarball" : Macros.sourceFileName(n, n.sources().get(0));
+            throw KrunpackException.usage("bump " + r.pkg() + " " + r.version() + ": packages." + r.pkg()
+                    + ".cratesFile (" + n.cratesFile() + ") is generated from the release: give --source-dir DIR"
+                    + " holding " + want + " so its crates are regenerated with the version (nothing was written)");
+        }
+        return SpecCrates.generate(n, tarball, null, SpecCrates.previous(cratesPath(cfg, n)),
+                Path.of(System.getProperty("java.io.tmpdir")));
     }
 
     /** libkrunfw: KERNEL_VERSION from the release tarball's Makefile, when the tarball is in sourceDir. */

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -21,16 +23,24 @@ import java.util.stream.Stream;
  * @param lock         every package of Cargo.lock
  * @param dependencies every dependency the workspace's manifests declare for Linux
  */
-public record ReleaseCrates(List<Crates.Locked> lock, List<Crates.Dependency> dependencies) {
+public record ReleaseCrates(List<Crates.Locked> lock, List<Crates.Dependency> dependencies,
+                            List<Crates.Manifest> members, List<Crates.Member> workspace) {
+
+    /**
+     * The crate BuildRequires of building member {@code root} with {@code features} (its optional
+     * crates only when those features turn them on; members the build does not reach add nothing).
+     */
+    public List<String> buildRequires(String root, java.util.Collection<String> features) {
+        return Crates.buildRequires(workspace, root, features);
+    }
+
+    /** The version of the workspace member named {@code name} (the release's own version), or "". */
+    public String versionOf(String name) {
+        return members.stream().filter(m -> m.name().equals(name)).map(Crates.Manifest::version).findFirst().orElse("");
+    }
 
     public static ReleaseCrates read(Path tarball, Path scratch) {
-        Path dir;
-        try {
-            Files.createDirectories(scratch);
-            dir = Files.createTempDirectory(scratch.toAbsolutePath(), "crates-");
-        } catch (IOException e) {
-            throw KrunpackException.external("cannot create a directory in " + scratch + ": " + e.getMessage(), e);
-        }
+        Path dir = scratchDir(scratch, "crates-");
         try {
             Tools.Result r = Tools.run(List.of("tar", "-xzf", tarball.toAbsolutePath().toString(), "-C", dir.toString(),
                     "--wildcards", "--no-wildcards-match-slash", "*/Cargo.lock", "*/Cargo.toml", "*/src/*/Cargo.toml"),
@@ -49,14 +59,68 @@ public record ReleaseCrates(List<Crates.Locked> lock, List<Crates.Dependency> de
                 manifests = all.stream().filter(p -> p.getFileName().toString().equals("Cargo.toml")).toList();
             }
             List<Crates.Dependency> deps = new ArrayList<>();
+            List<Crates.Manifest> members = new ArrayList<>();
+            List<Crates.Member> workspace = new ArrayList<>();
             for (Path m : manifests) {
-                deps.addAll(Crates.parseManifest(Files.readString(m)));
+                String text = Files.readString(m);
+                deps.addAll(Crates.parseManifest(text));
+                Crates.Manifest pkg = Crates.parsePackage(text);
+                if (pkg != null) {
+                    members.add(pkg);
+                    workspace.add(Crates.Member.parse(text));
+                }
             }
-            return new ReleaseCrates(Crates.parseLock(Files.readString(lockFile)), List.copyOf(deps));
+            return new ReleaseCrates(Crates.parseLock(Files.readString(lockFile)), List.copyOf(deps), List.copyOf(members),
+                    List.copyOf(workspace));
         } catch (IOException e) {
             throw KrunpackException.external("cannot read the crates of " + tarball + ": " + e.getMessage(), e);
         } finally {
             AtomicFiles.deleteTree(dir);
+        }
+    }
+
+    /**
+     * The licences of the crates in a vendored crate tarball ({@code cargo vendor}'s
+     * {@code vendor/<crate>[-<version>]/Cargo.toml}, read without running anything of it):
+     * {@code name version} → SPDX expression, "" where a crate states only a licence file.
+     */
+    public static Map<String, String> vendorLicenses(Path vendorTarball, Path scratch) {
+        Path dir = scratchDir(scratch, "vendor-");
+        try {
+            Tools.Result r = Tools.run(List.of("tar", "-xf", vendorTarball.toAbsolutePath().toString(), "-C", dir.toString(),
+                    "--wildcards", "*/Cargo.toml"), null, null);
+            if (!r.ok()) {
+                throw KrunpackException.usage("--vendor: " + vendorTarball + ": cannot read the crates' Cargo.toml from it"
+                        + " (tar: " + r.stderr().strip() + "): name a tarball made by cargo vendor");
+            }
+            Map<String, String> out = new TreeMap<>();
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path m : s.filter(p -> p.getFileName().toString().equals("Cargo.toml")).sorted().toList()) {
+                    Crates.Manifest pkg = Crates.parsePackage(Files.readString(m));
+                    if (pkg != null && !pkg.version().isEmpty()) {
+                        out.put(pkg.name() + " " + pkg.version(), pkg.license());
+                    }
+                }
+            }
+            if (out.isEmpty()) {
+                throw KrunpackException.usage("--vendor: " + vendorTarball + " holds no crate (no */*/Cargo.toml with"
+                        + " a [package]): name a tarball made by cargo vendor");
+            }
+            return out;
+        } catch (IOException e) {
+            throw KrunpackException.external("cannot read the crates of " + vendorTarball + ": " + e.getMessage(), e);
+        } finally {
+            AtomicFiles.deleteTree(dir);
+        }
+    }
+
+    /** A new temporary directory under {@code scratch} (the caller deletes it). */
+    private static Path scratchDir(Path scratch, String prefix) {
+        try {
+            Files.createDirectories(scratch);
+            return Files.createTempDirectory(scratch.toAbsolutePath(), prefix);
+        } catch (IOException e) {
+            throw KrunpackException.external("cannot create a directory in " + scratch + ": " + e.getMessage(), e);
         }
     }
 

@@ -133,7 +133,9 @@ public final class ModelWriter {
                 scalar(j, "reason", r.reason());
             }
         }
-        if (!p.crates().isEmpty()) {
+        if (!p.cratesFile().isEmpty()) {
+            scalar(i, "cratesFile", p.cratesFile());
+        } else if (!p.crates().isEmpty()) {
             out.append(i).append("crates:\n");
             for (PackageModel.Crate c : p.crates()) {
                 out.append(i).append("  - {name: ").append(q(c.name())).append(", version: ").append(q(c.version()))

@@ -76,8 +76,25 @@ public final class SpecData {
                     "comment", SpecText.comment("--with/--without " + sw.name() + ": " + sw.reason()),
                     "decl", switchDeclaration(sw));
             bconds.put(sw.name(), b);
-            switches.put(sw.name(), Map.of("name", sw.name(), "buildRequires", sorted(sw.buildRequires())));
+            List<String> brs = new ArrayList<>(sw.buildRequires());
+            List<String> crateBrs = List.of();
+            if (sw.name().equals(PackageModel.SYSTEM_CRATES)) {
+                // generated from the release by krunpack spec crates; sorted as rust2rpm writes them
+                brs.addAll(p.crateBuildRequires().getOrDefault("", List.of()));
+            } else {
+                // the crates the switch's cargo feature adds, needed only with Fedora's crate packages
+                crateBrs = sorted(p.crateBuildRequires().getOrDefault(sw.name(), List.of()));
+            }
+            switches.put(sw.name(), Map.of("name", sw.name(), "buildRequires", sorted(brs),
+                    "crateBuildRequires", crateBrs));
         }
+        m.put("systemCrates", p.hasSystemCratesSwitch());
+        List<String> unknown = p.crates().stream().filter(c -> c.license().isEmpty())
+                .map(c -> c.name() + " " + c.version()).toList();
+        m.put("unknownCrateLicenses", unknown.isEmpty() ? List.of() : SpecText.comment("FIXME: the licences of "
+                + unknown.size() + " of the " + p.crates().size() + " crates in " + p.cratesFile()
+                + " are not known, so License does not cover them yet: regenerate the file with"
+                + " krunpack spec crates --vendor VENDOR_TARBALL, or take the build's %cargo_license_summary"));
         m.put("switch", switches);
         m.put("switches", new ArrayList<>(switches.values()));
         for (PackageModel.Subpackage s : p.subpackages()) {
@@ -123,7 +140,8 @@ public final class SpecData {
         m.put("requires", requires(p, ""));
 
         List<Map<String, Object>> crates = new ArrayList<>();
-        p.crates().stream().sorted((a, b) -> a.name().compareTo(b.name()))
+        p.crates().stream().sorted((a, b) -> a.name().equals(b.name()) ? a.version().compareTo(b.version())
+                        : a.name().compareTo(b.name()))
                 .forEach(c -> crates.add(Map.of("name", c.name(), "version", c.version(),
                         "license", SpecText.escape(c.license()))));
         m.put("crates", crates);

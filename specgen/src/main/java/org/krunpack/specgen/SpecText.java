@@ -51,7 +51,9 @@ public final class SpecText {
             return pa != pb ? (pa ? 1 : -1) : a.compareTo(b);
         });
         for (PackageModel.Crate c : crates) {
-            others.addAll(terms(c.license()));
+            if (!c.license().isBlank()) { // unknown: the spec's FIXME says so
+                others.addAll(terms(c.license()));
+            }
         }
         others.removeAll(terms);
         terms.addAll(others);

@@ -80,4 +80,118 @@ class CratesTest {
                 "(crate(pipewire/default) >= 0.9.2 with crate(pipewire/default) < 0.10.0~)",
                 "crate(libc/default) >= 0.2.39");
     }
+
+    @Property
+    void rpmVersionsOfSemVerHoldNoDashAndKeepPreReleasesBeforeTheRelease(
+            @ForAll @IntRange(max = 40) int major, @ForAll @IntRange(max = 40) int minor,
+            @ForAll @IntRange(max = 40) int patch,
+            @ForAll @StringLength(max = 8) @AlphaChars String pre,
+            @ForAll @StringLength(max = 8) @AlphaChars String build) {
+        String v = major + "." + minor + "." + patch + (pre.isEmpty() ? "" : "-" + pre + "-1")
+                + (build.isEmpty() ? "" : "+" + build + "-0.2");
+        String rpm = Crates.rpmVersion(v);
+        assertThat(rpm).doesNotContain("-").startsWith(major + "." + minor + "." + patch);
+        assertThat(RpmGrammar.checkVersion(rpm)).isEmpty();
+        if (!pre.isEmpty()) {
+            assertThat(rpm).contains("~" + pre + "_1");
+        }
+    }
+
+    @Test
+    void realSemVerShapesBecomeRpmVersions() {
+        assertThat(Crates.rpmVersion("1.0.2+wasi-0.2.9")).isEqualTo("1.0.2+wasi_0.2.9");
+        assertThat(Crates.rpmVersion("0.1.0-rc.1")).isEqualTo("0.1.0~rc.1");
+        assertThat(Crates.rpmVersion("2.11.0")).isEqualTo("2.11.0");
+    }
+
+    @Test
+    void featuresSpanningLinesAndCommentsAreRead() {
+        String toml = """
+                [package]
+                name = "m"
+
+                [features]
+                default = ["a"]
+                gpu = [
+                  "dep:x",   # the renderer
+                  "y/z",
+                ]
+                "quoted" = []
+                """;
+        assertThat(Crates.parseFeatures(toml)).containsExactly(
+                java.util.Map.entry("default", List.of("a")),
+                java.util.Map.entry("gpu", List.of("dep:x", "y/z")),
+                java.util.Map.entry("quoted", List.of()));
+    }
+
+    @Test
+    void aBuildNeedsTheOptionalCratesOnlyOfTheFeaturesItTurnsOnAndNothingOfMembersItDoesNotReach() {
+        Crates.Member root = Crates.Member.parse("""
+                [package]
+                name = "lib"
+                version = "1.0.0"
+
+                [features]
+                snd = ["dev/snd"]
+                gpu = ["dep:render", "dev/gpu"]
+                aws-nitro = ["dep:nitro"]
+
+                [dependencies]
+                log = "0.4"
+                render = { version = "0.3", optional = true }
+                dev = { path = "../dev" }
+                nitro = { path = "../nitro", optional = true }
+                """);
+        Crates.Member dev = Crates.Member.parse("""
+                [package]
+                name = "dev"
+                version = "0.1.0"
+
+                [features]
+                snd = ["pw", "thiserror"]
+                gpu = ["zerocopy/derive"]
+
+                [dependencies]
+                libc = ">=0.2.39"
+                pw = { package = "pipewire", version = "0.9.2", optional = true }
+                thiserror = { version = "2.0", optional = true }
+                zerocopy = { version = "0.8.26", optional = true }
+                """);
+        Crates.Member nitro = Crates.Member.parse("""
+                [package]
+                name = "nitro"
+                version = "0.1.0"
+
+                [dependencies]
+                nitro-enclaves = "0.6.0"
+                """);
+        List<Crates.Member> ws = List.of(root, dev, nitro);
+        assertThat(Crates.buildRequires(ws, "lib", List.of())).containsExactly(
+                "(crate(log/default) >= 0.4.0 with crate(log/default) < 0.5.0~)",
+                "crate(libc/default) >= 0.2.39");
+        assertThat(Crates.buildRequires(ws, "lib", List.of("snd")))
+                .contains("(crate(pipewire/default) >= 0.9.2 with crate(pipewire/default) < 0.10.0~)",
+                        "(crate(thiserror/default) >= 2.0.0 with crate(thiserror/default) < 3.0.0~)")
+                .noneMatch(l -> l.contains("render") || l.contains("zerocopy") || l.contains("nitro"));
+        assertThat(Crates.buildRequires(ws, "lib", List.of("gpu")))
+                .contains("(crate(render/default) >= 0.3.0 with crate(render/default) < 0.4.0~)",
+                        "(crate(zerocopy/derive) >= 0.8.26 with crate(zerocopy/derive) < 0.9.0~)")
+                .noneMatch(l -> l.contains("pipewire") || l.contains("nitro"));
+        assertThat(Crates.buildRequires(ws, "lib", List.of("aws-nitro")))
+                .contains("(crate(nitro-enclaves/default) >= 0.6.0 with crate(nitro-enclaves/default) < 0.7.0~)");
+    }
+
+    @Test
+    void ofTwoRangesWithOneUpperBoundOnlyTheStricterIsKept() {
+        assertThat(Crates.narrowest(new java.util.TreeSet<>(List.of(
+                "(crate(b/default) >= 2.9.1 with crate(b/default) < 3.0.0~)",
+                "(crate(b/default) >= 2.10.0 with crate(b/default) < 3.0.0~)",
+                "(crate(b/default) >= 1.2.0 with crate(b/default) < 2.0.0~)",
+                "crate(l/default) >= 0.2.39",
+                "crate(l/default) >= 0.2.85"))))
+                .containsExactlyInAnyOrder(
+                        "(crate(b/default) >= 2.10.0 with crate(b/default) < 3.0.0~)",
+                        "(crate(b/default) >= 1.2.0 with crate(b/default) < 2.0.0~)",
+                        "crate(l/default) >= 0.2.85");
+    }
 }

@@ -41,11 +41,18 @@ ${l}
 <#-- BuildRequires of the switches, each under its %if %{with NAME}. -->
 <#macro switchBuildRequireLines>
 <#list switches as w>
-<#if w.buildRequires?has_content>
+<#if w.buildRequires?has_content || w.crateBuildRequires?has_content>
 %if %{with ${w.name}}
 <#list w.buildRequires as b>
 ${tag("BuildRequires", b)}
 </#list>
+<#if w.crateBuildRequires?has_content>
+%if %{with system_crates}
+<#list w.crateBuildRequires as b>
+${tag("BuildRequires", b)}
+</#list>
+%endif
+</#if>
 %endif
 </#if>
 </#list>

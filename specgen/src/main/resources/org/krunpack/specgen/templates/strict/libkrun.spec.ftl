@@ -12,6 +12,10 @@ ${c.tag("Version", version)}
 ${c.tag("Release", release)}
 ${c.tag("Summary", summary)}
 # ${ownLicense}: libkrun itself; the rest: the crates it links statically
+<#if systemCrates>
+# (LICENSE.dependencies in the package lists them crate by crate)
+</#if>
+<@c.lines unknownCrateLicenses/>
 ${c.tag("License", license)}
 ${c.tag("URL", url)}
 <@c.sourceLines/>
@@ -27,9 +31,15 @@ ${c.tag("ExclusiveArch", arches.list)}
 <@c.switchBuildRequireLines/>
 
 <@c.requireLines requires true/>
+<#if systemCrates && crates?has_content>
+%if %{without system_crates}
+</#if>
 <#list crates as k>
 ${c.tag("Provides", "bundled(crate(" + k.name + ")) = " + k.version)}
 </#list>
+<#if systemCrates && crates?has_content>
+%endif
+</#if>
 
 %description
 <@c.lines description/>
@@ -46,6 +56,17 @@ ${c.tag("Requires", "%{name}%{?_isa} = %{version}-%{release}")}
 
 %prep
 %autosetup -p1
+<#if systemCrates>
+# Sources are never conditional; only their use is: --without system_crates
+# (RHEL's default) takes the vendored crates from Source1, --with system_crates
+# (Fedora's) takes Fedora's crate packages.
+%if %{without system_crates}
+tar -xf %{SOURCE1}
+%cargo_prep -v vendor
+%else
+%cargo_prep
+%endif
+<#else>
 # Sources are never conditional; only their use is: RHEL builds take the
 # vendored crates from Source1, Fedora builds take Fedora's crate packages.
 %if 0%{?rhel}
@@ -54,6 +75,7 @@ tar -xf %{SOURCE1}
 %else
 %cargo_prep
 %endif
+</#if>
 
 %build
 %make_build %{?with_blk:BLK=1} %{?with_net:NET=1} \
@@ -61,6 +83,14 @@ tar -xf %{SOURCE1}
 <@c.open sub["sev"]/>
 %make_build SEV=1
 <@c.close sub["sev"]/>
+<#if systemCrates>
+# The crates linked in, licence by licence, for License and LICENSE.dependencies
+%cargo_license_summary
+%{cargo_license} > LICENSE.dependencies
+%if %{without system_crates}
+%cargo_vendor_manifest
+%endif
+</#if>
 
 %install
 %make_install PREFIX=%{_prefix}
@@ -80,6 +110,12 @@ tar -xf %{SOURCE1}
 <#list licenseFiles as f>
 %license ${f}
 </#list>
+<#if systemCrates>
+%license LICENSE.dependencies
+%if %{without system_crates}
+%license cargo-vendor.txt
+%endif
+</#if>
 <#list docFiles as f>
 %doc ${f}
 </#list>

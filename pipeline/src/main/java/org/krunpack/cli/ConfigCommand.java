@@ -1,6 +1,7 @@
 package org.krunpack.cli;
 
 import org.krunpack.core.KrunpackException;
+import org.krunpack.kbuild.Toolchain;
 import org.krunpack.kconfig.ConfigInput;
 import org.krunpack.kconfig.ConfigReport;
 import org.krunpack.kconfig.FeatureManifest;
@@ -60,9 +61,12 @@ public final class ConfigCommand extends RunCommand {
         }
         ConfigInput input = input(project, strict);
         checkFeatures(project, input);
-        log().println("config: resolving with the Kconfig of " + tree);
+        // the same compiler as the steps' config (a cross gcc for a foreign arch): Kconfig probes it
+        Toolchain tc = Toolchain.find(project.arch(), project.build().crossCompile(), project.build().ccache());
+        log().println("config: resolving with the Kconfig of " + tree + " (" + String.join(" ", tc.makeArgs()) + ")");
         log().flush();
-        ConfigReport report = KernelConfig.run(tree, project.arch(), input, outDir);
+        ConfigReport report = KernelConfig.run(new KernelConfig.Request(tree, outDir.resolve("config-build"),
+                project.arch(), tc.makeArgs(), input, outDir.resolve("config"), java.util.Map.of(), null));
         return report(report);
     }
 

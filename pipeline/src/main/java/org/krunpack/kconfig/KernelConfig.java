@@ -73,8 +73,10 @@ public final class KernelConfig {
     }
 
     /**
-     * Runs the config step on a tree with a scratch build directory under {@code outDir} (for
-     * {@code krunpack config --tree DIR}); the report goes to {@code outDir/config/}.
+     * Runs the config step on a tree with a scratch build directory under {@code outDir}, with
+     * {@code ARCH=} only: make uses the host's gcc, so this suits the host's arch (a foreign arch
+     * needs the cross compiler's make arguments, as {@code krunpack config --tree} passes them
+     * through {@link #run(Request)}); the report goes to {@code outDir/config/}.
      */
     public static ConfigReport run(Path tree, Arch arch, ConfigInput input, Path outDir) {
         return run(new Request(tree, outDir.resolve("config-build"), arch, List.of("ARCH=" + arch.kernelArch()),

@@ -99,4 +99,26 @@ class ConfigCommandTest {
         assertThat(rc).isEqualTo(2);
         assertThat(err.toString()).contains(dir + ": not a kernel tree");
     }
+
+    /**
+     * With --tree, Kconfig runs with the project's compiler as in the pipeline's config step: for a
+     * foreign arch the cross gcc (its version and what it can assemble are probed into the config),
+     * so a cross compiler that is not installed stops the command before make, naming what to do.
+     */
+    @Test
+    void with_tree_a_foreign_arch_resolves_with_its_cross_compiler_and_a_missing_one_is_named(@TempDir Path dir)
+            throws Exception {
+        Files.writeString(dir.resolve("a.config"), "# why: x\nCONFIG_A=y\n");
+        Path project = project(dir, "a.config");
+        Files.writeString(project, Files.readString(project).replace("arch: x86_64", "arch: riscv64")
+                + "build: {crossCompile: krunpack-nonexistent-linux-gnu-}\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int rc = run(out, err, "config", "-c", project.toString(), "--tree", FIXTURE_TREE.toString(),
+                "--out", dir.resolve("out").toString());
+        assertThat(rc).isEqualTo(2);
+        assertThat(err.toString()).contains("no compiler for riscv64: krunpack-nonexistent-linux-gnu-gcc is not on the PATH",
+                "apt-get install gcc-riscv64-linux-gnu", "build.crossCompile");
+        assertThat(dir.resolve("out/config")).doesNotExist();
+    }
 }

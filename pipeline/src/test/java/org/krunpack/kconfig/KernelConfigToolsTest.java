@@ -87,6 +87,34 @@ class KernelConfigToolsTest {
         });
     }
 
+    /**
+     * The riscv64 arch layer over the CI layer, resolved by ARCH=riscv's Kconfig with the cross
+     * compiler (what the pipeline's config step passes; Kconfig probes it): every option kept in
+     * strict mode, and what a guest on QEMU's virt machine or libkrun needs is on, though the
+     * fragments do not name it (selected by the arch).
+     */
+    @Test
+    void the_ci_layer_with_the_riscv64_layer_resolves_under_arch_riscv_with_the_cross_compiler(@TempDir Path out)
+            throws Exception {
+        org.krunpack.kbuild.Toolchain tc = org.krunpack.kbuild.Toolchain.find(Arch.RISCV64, null, "off");
+        List<Path> fragments = List.of(KC.resolve("ci/10-ci-base.config"), KC.resolve("30-riscv64.config"));
+        TestKernelTree.use(tree -> {
+            ConfigReport r = KernelConfig.run(new KernelConfig.Request(tree, out.resolve("config-build"), Arch.RISCV64,
+                    tc.makeArgs(), ConfigInput.fragments(fragments, true), out.resolve("config"), Map.of(), null));
+            assertThat(r.errors()).isEmpty();
+            assertThat(r.count(OptionResult.Status.KEPT)).isEqualTo(r.options().size());
+            Map<String, String> eff = Fragment.readEffective(out.resolve("config/config"));
+            assertThat(eff).containsEntry("64BIT", "y").containsEntry("MMU", "y").containsEntry("FPU", "y")
+                    .containsEntry("RISCV_SBI", "y").containsEntry("RISCV_TIMER", "y")
+                    .containsEntry("SIFIVE_PLIC", "y").containsEntry("RISCV_APLIC", "y").containsEntry("RISCV_IMSIC", "y")
+                    .containsEntry("VIRTIO_MMIO", "y").containsEntry("HVC_DRIVER", "y").containsEntry("NR_CPUS", "16");
+            assertThat(eff.get("CC_VERSION_TEXT")).as("Kconfig probed the cross compiler").contains("riscv64-linux-gnu-gcc");
+            FeatureManifest m = FeatureManifest.load(KC.resolve("features.yaml"));
+            assertThat(m.enabledIn(eff)).extracting(FeatureManifest.Feature::name)
+                    .contains("virtio-console", "virtio-blk", "ext4", "tmpfs", "devtmpfs");
+        });
+    }
+
     /** Acceptance: an option whose dependency is off fails, naming the option and the dependency. */
     @Test
     void a_dropped_option_fails_naming_the_unmet_dependency_and_a_missing_symbol(@TempDir Path out) throws Exception {

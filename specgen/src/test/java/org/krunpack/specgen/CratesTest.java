@@ -53,14 +53,14 @@ class CratesTest {
         String toml = """
                 [package]
                 name = "demo"
-                version = "0.1.0"
+                version = "0.3.2"
 
                 [dependencies]
-                log = "0.4.0"
-                pw = { package = "pipewire", version = "0.9.2", optional = true }
+                tracer = "1.3.0"
+                au = { package = "audiolib", version = "0.4.1", optional = true }
                 nix = { version = "0.30.1", default-features = false, features = ["ioctl", "fs"] }
                 own = { package = "demo-own", version = "=0.1.0", path = "../own" }
-                libc = ">=0.2.39"
+                sysc = ">=0.5.7"
 
                 [target.'cfg(target_os = "macos")'.dependencies]
                 hvf = "1.0"
@@ -73,12 +73,12 @@ class CratesTest {
                 """;
         List<String> br = Crates.buildRequires(Crates.parseManifest(toml));
         assertThat(br).containsExactly(
+                "(crate(audiolib/default) >= 0.4.1 with crate(audiolib/default) < 0.5.0~)",
                 "(crate(caps/default) >= 0.5.0 with crate(caps/default) < 0.6.0~)",
-                "(crate(log/default) >= 0.4.0 with crate(log/default) < 0.5.0~)",
                 "(crate(nix/fs) >= 0.30.1 with crate(nix/fs) < 0.31.0~)",
                 "(crate(nix/ioctl) >= 0.30.1 with crate(nix/ioctl) < 0.31.0~)",
-                "(crate(pipewire/default) >= 0.9.2 with crate(pipewire/default) < 0.10.0~)",
-                "crate(libc/default) >= 0.2.39");
+                "(crate(tracer/default) >= 1.3.0 with crate(tracer/default) < 2.0.0~)",
+                "crate(sysc/default) >= 0.5.7");
     }
 
     @Property
@@ -137,7 +137,7 @@ class CratesTest {
                 aws-nitro = ["dep:nitro"]
 
                 [dependencies]
-                log = "0.4"
+                tracer = "1.3"
                 render = { version = "0.3", optional = true }
                 dev = { path = "../dev" }
                 nitro = { path = "../nitro", optional = true }
@@ -145,40 +145,40 @@ class CratesTest {
         Crates.Member dev = Crates.Member.parse("""
                 [package]
                 name = "dev"
-                version = "0.1.0"
+                version = "0.3.2"
 
                 [features]
-                snd = ["pw", "thiserror"]
+                snd = ["au", "errmacro"]
                 gpu = ["zerocopy/derive"]
 
                 [dependencies]
-                libc = ">=0.2.39"
-                pw = { package = "pipewire", version = "0.9.2", optional = true }
-                thiserror = { version = "2.0", optional = true }
+                sysc = ">=0.5.7"
+                au = { package = "audiolib", version = "0.4.1", optional = true }
+                errmacro = { version = "3.1", optional = true }
                 zerocopy = { version = "0.8.26", optional = true }
                 """);
         Crates.Member nitro = Crates.Member.parse("""
                 [package]
                 name = "nitro"
-                version = "0.1.0"
+                version = "0.3.2"
 
                 [dependencies]
-                nitro-enclaves = "0.6.0"
+                enclave-api = "0.2.5"
                 """);
         List<Crates.Member> ws = List.of(root, dev, nitro);
         assertThat(Crates.buildRequires(ws, "lib", List.of())).containsExactly(
-                "(crate(log/default) >= 0.4.0 with crate(log/default) < 0.5.0~)",
-                "crate(libc/default) >= 0.2.39");
+                "(crate(tracer/default) >= 1.3.0 with crate(tracer/default) < 2.0.0~)",
+                "crate(sysc/default) >= 0.5.7");
         assertThat(Crates.buildRequires(ws, "lib", List.of("snd")))
-                .contains("(crate(pipewire/default) >= 0.9.2 with crate(pipewire/default) < 0.10.0~)",
-                        "(crate(thiserror/default) >= 2.0.0 with crate(thiserror/default) < 3.0.0~)")
+                .contains("(crate(audiolib/default) >= 0.4.1 with crate(audiolib/default) < 0.5.0~)",
+                        "(crate(errmacro/default) >= 3.1.0 with crate(errmacro/default) < 4.0.0~)")
                 .noneMatch(l -> l.contains("render") || l.contains("zerocopy") || l.contains("nitro"));
         assertThat(Crates.buildRequires(ws, "lib", List.of("gpu")))
                 .contains("(crate(render/default) >= 0.3.0 with crate(render/default) < 0.4.0~)",
                         "(crate(zerocopy/derive) >= 0.8.26 with crate(zerocopy/derive) < 0.9.0~)")
-                .noneMatch(l -> l.contains("pipewire") || l.contains("nitro"));
+                .noneMatch(l -> l.contains("audiolib") || l.contains("nitro"));
         assertThat(Crates.buildRequires(ws, "lib", List.of("aws-nitro")))
-                .contains("(crate(nitro-enclaves/default) >= 0.6.0 with crate(nitro-enclaves/default) < 0.7.0~)");
+                .contains("(crate(enclave-api/default) >= 0.2.5 with crate(enclave-api/default) < 0.3.0~)");
     }
 
     @Test

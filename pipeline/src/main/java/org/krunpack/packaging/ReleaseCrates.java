@@ -22,9 +22,12 @@ import java.util.stream.Stream;
  *
  * @param lock         every package of Cargo.lock
  * @param dependencies every dependency the workspace's manifests declare for Linux
+ * @param makeFeatures the cargo features the release's top-level Makefile turns on per
+ *                     {@code make VAR=1} ({@link Crates#makeFeatures}); empty without a Makefile
  */
 public record ReleaseCrates(List<Crates.Locked> lock, List<Crates.Dependency> dependencies,
-                            List<Crates.Manifest> members, List<Crates.Member> workspace) {
+                            List<Crates.Manifest> members, List<Crates.Member> workspace,
+                            Map<String, List<String>> makeFeatures) {
 
     /**
      * The crate BuildRequires of building member {@code root} with {@code features} (its optional
@@ -70,8 +73,14 @@ public record ReleaseCrates(List<Crates.Locked> lock, List<Crates.Dependency> de
                     workspace.add(Crates.Member.parse(text));
                 }
             }
+            // the Makefile is optional (a release built by cargo alone has none): tar's refusal is not an error
+            Tools.run(List.of("tar", "-xzf", tarball.toAbsolutePath().toString(), "-C", dir.toString(), "--wildcards",
+                    "--no-wildcards-match-slash", "*/Makefile"), null, null);
+            Path makefile = lockFile.resolveSibling("Makefile");
+            Map<String, List<String>> make = Files.isRegularFile(makefile)
+                    ? Crates.makeFeatures(Files.readString(makefile)) : Map.of();
             return new ReleaseCrates(Crates.parseLock(Files.readString(lockFile)), List.copyOf(deps), List.copyOf(members),
-                    List.copyOf(workspace));
+                    List.copyOf(workspace), Map.copyOf(make));
         } catch (IOException e) {
             throw KrunpackException.external("cannot read the crates of " + tarball + ": " + e.getMessage(), e);
         } finally {

@@ -17,7 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -58,17 +61,24 @@ public final class SpecCrates {
         } else {
             from = "none (give --vendor)";
         }
-        // Crates of every build: the package's own member with no feature; then, per switch whose
-        // name is a cargo feature of that member (blk, net, gpu, snd), the crates it adds.
+        // Crates of every build: the package's own member with no feature; then, per build
+        // condition (a switch such as gpu, or a subpackage's bcond such as sev), the crates its
+        // cargo features add. The features are those the release's Makefile turns on for
+        // make NAME=1 (SEV=1 -> amd-sev), else the member's feature of the same name.
         List<String> base = rc.buildRequires(pkg.name(), List.of());
         Map<String, List<String>> bySwitch = new TreeMap<>();
         Crates.Member root = rc.workspace().stream().filter(m -> m.name().equals(pkg.name())).findFirst().orElseThrow();
-        for (PackageModel.Switch sw : pkg.switches()) {
-            if (root.features().containsKey(sw.name())) {
-                List<String> more = new ArrayList<>(rc.buildRequires(pkg.name(), List.of(sw.name())));
+        Set<String> conditions = new LinkedHashSet<>();
+        pkg.switches().forEach(sw -> conditions.add(sw.name()));
+        pkg.subpackages().stream().filter(sp -> !sp.bcond().isEmpty()).forEach(sp -> conditions.add(sp.bcond()));
+        for (String name : conditions) {
+            List<String> features = rc.makeFeatures().getOrDefault(name.toUpperCase(Locale.ROOT), List.of(name))
+                    .stream().filter(root.features()::containsKey).toList();
+            if (!features.isEmpty()) {
+                List<String> more = new ArrayList<>(rc.buildRequires(pkg.name(), features));
                 more.removeAll(base);
                 if (!more.isEmpty()) {
-                    bySwitch.put(sw.name(), List.copyOf(more));
+                    bySwitch.put(name, List.copyOf(more));
                 }
             }
         }

@@ -239,8 +239,12 @@ class LibkrunReleaseTest {
         CratesFile c = CratesFile.read(CRATES_FILE);
         List<String> all = new ArrayList<>(c.buildRequires());
         c.switchBuildRequires().values().forEach(all::addAll);
-        assertThat(all).as("aws-nitro and tdx are features no switch of the spec turns on")
-                .noneMatch(l -> l.contains("crate(nitro-enclaves") || l.contains("crate(tdx/") || l.contains("crate(kbs-types"));
+        assertThat(all).as("aws-nitro and tdx are features no build condition of the spec turns on")
+                .noneMatch(l -> l.contains("crate(nitro-enclaves") || l.contains("crate(tdx/"));
+        // libkrun-sev's build is make SEV=1, which the release's Makefile turns into --features amd-sev
+        assertThat(c.switchBuildRequires().get("sev")).anyMatch(l -> l.startsWith("(crate(kbs-types/default) >= 0.13.0"))
+                .anyMatch(l -> l.startsWith("(crate(iocuddle/default)"));
+        assertThat(c.buildRequires()).noneMatch(l -> l.contains("crate(kbs-types") || l.contains("crate(iocuddle"));
         assertThat(c.buildRequires()).noneMatch(l -> l.contains("crate(pipewire") || l.contains("crate(zerocopy"))
                 .anyMatch(l -> l.startsWith("(crate(kvm-ioctls/default) >= 0.22.0"));
         assertThat(c.switchBuildRequires().get("snd")).anyMatch(l -> l.startsWith("(crate(pipewire/default) >= 0.9.2"));
@@ -321,6 +325,14 @@ class LibkrunReleaseTest {
         String fedoraNoSnd = Rpmbuild.parse(spec, new Rpmbuild.Options(WORK, 0, macros,
                 List.of("--define", "fedora 42", "--define", "_without_snd --without-snd", "--target", "x86_64")));
         assertThat(fedoraNoSnd).doesNotContain("crate(pipewire").contains("crate(kvm-ioctls/default)");
+        assertThat(fedora).as("libkrun-sev is off unless asked for").doesNotContain("crate(kbs-types");
+        String fedoraSev = Rpmbuild.parse(spec, new Rpmbuild.Options(WORK, 0, macros,
+                List.of("--define", "fedora 42", "--define", "_with_sev --with-sev", "--target", "x86_64")));
+        assertThat(fedoraSev).contains("BuildRequires:  (crate(kbs-types/default) >= 0.13.0", "%package sev",
+                " SEV=1");
+        String aarch64Sev = Rpmbuild.parse(spec, new Rpmbuild.Options(WORK, 0, macros,
+                List.of("--define", "fedora 42", "--define", "_with_sev --with-sev", "--target", "aarch64")));
+        assertThat(aarch64Sev).as("SEV is x86_64 only").doesNotContain("crate(kbs-types");
     }
 
     /** The checked-in model and crates file, copied into {@code dir}, read with krunpack.yaml's facts. */

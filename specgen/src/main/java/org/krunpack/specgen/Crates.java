@@ -163,6 +163,46 @@ public final class Crates {
         return out;
     }
 
+    private static final Pattern MAKE_IFEQ = Pattern.compile("^ifeq\\s*\\(\\s*\\$\\(([A-Za-z0-9_]+)\\)\\s*,\\s*1\\s*\\)$");
+    private static final Pattern MAKE_FEATURES = Pattern.compile("^FEATURE_FLAGS\\s*(?::=|\\+=|=)(.*)$");
+    private static final Pattern MAKE_FEATURE_ARG = Pattern.compile("--features[= ]\\s*([A-Za-z0-9_,/-]+)");
+
+    /**
+     * The cargo features a release's Makefile turns on for each {@code make VAR=1}: the
+     * {@code --features} of the {@code FEATURE_FLAGS} lines inside {@code ifeq ($(VAR),1)}
+     * (libkrun: {@code SEV} → {@code amd-sev}, {@code GPU} → {@code gpu}). Text only: nothing of
+     * the Makefile runs. Lines outside such a block, and blocks naming no feature, give nothing.
+     */
+    public static Map<String, List<String>> makeFeatures(String makefile) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        ArrayDeque<String> open = new ArrayDeque<>(); // "" for a conditional that is not ifeq ($(VAR),1)
+        for (String raw : makefile.lines().toList()) {
+            String line = raw.replaceAll("#.*$", "").strip();
+            Matcher ifeq = MAKE_IFEQ.matcher(line);
+            if (ifeq.matches()) {
+                open.push(ifeq.group(1));
+            } else if (line.matches("^if(n?eq|n?def)\\b.*")) {
+                open.push("");
+            } else if (line.equals("endif") || line.startsWith("endif ")) {
+                open.poll();
+            } else if (!open.isEmpty() && !open.peek().isEmpty()) {
+                Matcher flags = MAKE_FEATURES.matcher(line);
+                if (flags.matches()) {
+                    Matcher f = MAKE_FEATURE_ARG.matcher(flags.group(1));
+                    while (f.find()) {
+                        for (String name : f.group(1).split(",")) {
+                            if (!name.isEmpty()) {
+                                out.computeIfAbsent(open.peek(), k -> new ArrayList<>()).add(name);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out.replaceAll((k, v) -> List.copyOf(v));
+        return out;
+    }
+
     private static List<String> strings(String list) {
         List<String> out = new ArrayList<>();
         Matcher f = Pattern.compile("\"([^\"]+)\"").matcher(list);

@@ -27,7 +27,9 @@ import java.util.Set;
  * @param releaseSha512 its SHA-512
  * @param licensesFrom  where the licences came from (a vendor tarball, or the previous file)
  * @param buildRequires rust2rpm-style crate BuildRequires (Fedora's crate packages) of every build
- * @param switchBuildRequires those a switch adds (its cargo feature of the same name), by switch
+ * @param switchBuildRequires those a build condition adds, by its name: a switch (gpu) or a subpackage's
+ *                            bcond (sev), through the cargo features the release's Makefile turns on for
+ *                            {@code make NAME=1} (else the feature of the same name)
  * @param crates        every registry crate of the lock at its locked version; licence "" when unknown
  */
 public record CratesFile(String packageName, String version, String release, String releaseSha512,

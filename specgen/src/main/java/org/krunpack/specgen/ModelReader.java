@@ -257,9 +257,11 @@ public final class ModelReader {
                     + " release with krunpack spec crates --release TARBALL");
         }
         for (String sw : cf.switchBuildRequires().keySet()) {
-            if (p.switches().stream().noneMatch(x -> x.name().equals(sw))) {
-                problems.add(at + ".cratesFile: " + path + " has crate BuildRequires for the switch '" + sw
-                        + "', which the package does not have: regenerate it with krunpack spec crates");
+            if (p.switches().stream().noneMatch(x -> x.name().equals(sw))
+                    && p.subpackages().stream().noneMatch(x -> x.bcond().equals(sw))) {
+                problems.add(at + ".cratesFile: " + path + " has crate BuildRequires for the build condition '" + sw
+                        + "', which is neither a switch nor a subpackage's bcond of the package: regenerate it with"
+                        + " krunpack spec crates");
             }
         }
         return p.withCrates(file, cf.crates(), cf.modelBuildRequires());

@@ -111,6 +111,9 @@ public final class SpecData {
             x.put("comment", s.reason().isEmpty() ? List.of() : SpecText.comment(s.reason()));
             x.put("conditional", s.conditional());
             x.put("requires", requires(p, s.name()));
+            // the crates the subpackage's own build (make SEV=1) adds, with Fedora's crate packages
+            x.put("crateBuildRequires", s.bcond().isEmpty() || switches.containsKey(s.bcond()) ? List.of()
+                    : sorted(p.crateBuildRequires().getOrDefault(s.bcond(), List.of())));
             subs.put(s.name(), x);
             subList.add(x);
             if (!s.bcond().isEmpty() && !bconds.containsKey(s.bcond())) {

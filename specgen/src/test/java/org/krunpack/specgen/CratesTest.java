@@ -194,4 +194,51 @@ class CratesTest {
                         "(crate(b/default) >= 1.2.0 with crate(b/default) < 2.0.0~)",
                         "crate(l/default) >= 0.2.85");
     }
+
+    @Property
+    void theFeaturesOfEachMakeSwitchAreReadBackWhateverTheOrderAndNesting(
+            @ForAll @Size(min = 1, max = 8) List<@AlphaChars @StringLength(min = 1, max = 8) String> vars,
+            @ForAll boolean nested) {
+        StringBuilder mk = new StringBuilder("# made-up Makefile\nCC ?= cc\n");
+        java.util.Map<String, List<String>> expected = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < vars.size(); i++) {
+            String var = vars.get(i).toUpperCase() + i;
+            List<String> features = List.of("f" + i, "g-" + i);
+            expected.put(var, features);
+            mk.append("ifeq ($(").append(var).append("),1)\n");
+            if (nested) {
+                // a conditional inside names no switch of its own; its flags are not the switch's
+                mk.append("ifeq ($(OS),Linux)\n    FEATURE_FLAGS += --features ignored").append(i).append("\nendif\n");
+            }
+            mk.append(i % 2 == 0 ? "    FEATURE_FLAGS += --features " + String.join(",", features) + "\n"
+                    : "\tFEATURE_FLAGS := --features " + features.get(0) + " --features " + features.get(1) + " # why\n");
+            mk.append("endif\n");
+        }
+        mk.append("FEATURE_FLAGS += --features outside\n");
+        assertThat(Crates.makeFeatures(mk.toString())).isEqualTo(expected);
+    }
+
+    @Test
+    void makeVariablesMapToTheFeaturesTheirBlocksTurnOn() {
+        String mk = """
+                ifeq ($(TEE_A),1)
+                    VARIANT = -a
+                    FEATURE_FLAGS := --features tee-a
+                endif
+                ifeq ($(DISKS),1)
+                    FEATURE_FLAGS += --features disks
+                endif
+                ifeq ($(BOTH),1)
+                	FEATURE_FLAGS := --features one,two
+                endif
+                ifneq ($(NOPE),)
+                    FEATURE_FLAGS += --features never
+                endif
+                build:
+                	cargo build --release $(FEATURE_FLAGS)
+                """;
+        assertThat(Crates.makeFeatures(mk)).containsExactly(
+                java.util.Map.entry("TEE_A", List.of("tee-a")), java.util.Map.entry("DISKS", List.of("disks")),
+                java.util.Map.entry("BOTH", List.of("one", "two")));
+    }
 }

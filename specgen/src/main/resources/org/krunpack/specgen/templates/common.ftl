@@ -57,6 +57,26 @@ ${tag("BuildRequires", b)}
 </#if>
 </#list>
 </#macro>
+<#-- Crate BuildRequires of a subpackage's own build (libkrun-sev: make SEV=1), under its bcond and arches. -->
+<#macro subpackageCrateLines>
+<#list subpackages as s>
+<#if s.crateBuildRequires?has_content>
+%if %{with ${s.bcond}}
+<#if s.hasArches>
+%ifarch ${s.arches}
+</#if>
+%if %{with system_crates}
+<#list s.crateBuildRequires as b>
+${tag("BuildRequires", b)}
+</#list>
+%endif
+<#if s.hasArches>
+%endif
+</#if>
+%endif
+</#if>
+</#list>
+</#macro>
 <#-- SourceN lines, each with its comment lines above. -->
 <#macro sourceLines>
 <#list sources as s>

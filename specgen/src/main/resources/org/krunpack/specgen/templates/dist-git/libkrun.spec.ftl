@@ -24,6 +24,7 @@ ${c.tag("ExclusiveArch", arches.list)}
 
 <@c.buildRequireLines/>
 <@c.switchBuildRequireLines/>
+<@c.subpackageCrateLines/>
 
 <@c.requireLines requires false/>
 

@@ -29,6 +29,7 @@ ${c.tag("ExclusiveArch", arches.list)}
 
 <@c.buildRequireLines/>
 <@c.switchBuildRequireLines/>
+<@c.subpackageCrateLines/>
 
 <@c.requireLines requires true/>
 <#if systemCrates && crates?has_content>

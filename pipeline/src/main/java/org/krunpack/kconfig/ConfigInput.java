@@ -2,6 +2,7 @@ package org.krunpack.kconfig;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -19,10 +20,20 @@ public sealed interface ConfigInput {
         }
     }
 
-    /** A full config, resolved with {@code make olddefconfig}. */
-    record Full(Path file) implements ConfigInput {
+    /**
+     * A full config, resolved with {@code make olddefconfig}; {@code exempt}: symbol (without
+     * {@code CONFIG_}) → the maintainer's reason for accepting that the kernel drops or changes it
+     * (the project file's {@code config.exempt}, for a config krunpack does not own, such as the
+     * release's). An exempt symbol the config does not set is a usage error.
+     */
+    record Full(Path file, Map<String, String> exempt) implements ConfigInput {
         public Full {
             Objects.requireNonNull(file, "file");
+            exempt = Map.copyOf(exempt);
+        }
+
+        public Full(Path file) {
+            this(file, Map.of());
         }
     }
 
@@ -32,5 +43,9 @@ public sealed interface ConfigInput {
 
     static ConfigInput full(Path file) {
         return new Full(file);
+    }
+
+    static ConfigInput full(Path file, Map<String, String> exempt) {
+        return new Full(file, exempt);
     }
 }

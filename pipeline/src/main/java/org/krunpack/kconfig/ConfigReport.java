@@ -128,9 +128,23 @@ public record ConfigReport(String mode, Path tree, String kernelVersion, Arch ar
             }
         }
         for (String w : warnings) {
-            out.add("Kconfig warning: " + w);
+            if (!exemptWarning(w)) {
+                out.add("Kconfig warning: " + w);
+            }
         }
         return out;
+    }
+
+    private static final java.util.regex.Pattern WARNING_SYMBOL =
+            java.util.regex.Pattern.compile("(?:invalid for|detected for) ([A-Za-z0-9_]+)\\b");
+
+    /**
+     * Whether a Kconfig warning is about an option exempted with a reason (the release's config
+     * gives {@code BASE_SMALL=0}, which 6.12 warns is no valid value): it stays listed, not an error.
+     */
+    boolean exemptWarning(String warning) {
+        java.util.regex.Matcher m = WARNING_SYMBOL.matcher(warning);
+        return m.find() && options.stream().anyMatch(o -> o.symbol().equals(m.group(1)) && o.exemptReason() != null);
     }
 
     public long count(OptionResult.Status status) {
@@ -221,7 +235,7 @@ public record ConfigReport(String mode, Path tree, String kernelVersion, Arch ar
         section(sb, "Renamed in this kernel (not errors)",
                 differences(OptionResult.Kind.RENAMED).stream().map(OptionResult::describe).toList());
         section(sb, "New symbols of this kernel, with the value they took", newSymbols);
-        section(sb, "Kconfig warnings", warnings);
+        section(sb, "Kconfig warnings", warnings.stream().map(w -> exemptWarning(w) ? w + " [about an exempted option: not an error]" : w).toList());
         if (accepted != null) {
             sb.append("\nAccepted: the resolved config was written to ").append(accepted.target()).append('\n');
             sb.append(accepted.diff());

@@ -28,6 +28,27 @@ public record Fragment(String name, List<ConfigEntry> entries) {
             "[ymn]|-?[0-9]+|0[xX][0-9a-fA-F]+|\"([^\"\\\\]|\\\\.)*\"");
 
     /** Reads and parses a file; a syntax error is a usage error (exit 2) naming file:line. */
+    /**
+     * This fragment with {@code exempt}'s reasons on its entries (symbol without {@code CONFIG_} →
+     * reason); an entry's own {@code # krunpack-exempt:} reason stays. A symbol the fragment does
+     * not set is a usage error naming {@code field}: an exemption must name an option of the config.
+     */
+    public Fragment withExemptions(java.util.Map<String, String> exempt, String field) {
+        if (exempt.isEmpty()) {
+            return this;
+        }
+        java.util.Set<String> set = new java.util.HashSet<>();
+        entries.forEach(e -> set.add(e.symbol()));
+        List<String> unknown = exempt.keySet().stream().filter(k -> !set.contains(k)).sorted().toList();
+        if (!unknown.isEmpty()) {
+            throw org.krunpack.core.KrunpackException.usage(field + ": " + unknown.stream().map(u -> "CONFIG_" + u)
+                    .collect(java.util.stream.Collectors.joining(", ")) + " not set by " + name
+                    + ": an exemption names an option of the config it accepts a difference of; remove it");
+        }
+        return new Fragment(name, entries.stream().map(e -> e.exemptReason() == null && exempt.containsKey(e.symbol())
+                ? new ConfigEntry(e.symbol(), e.value(), e.file(), e.line(), exempt.get(e.symbol())) : e).toList());
+    }
+
     public static Fragment read(Path file, String name) {
         return parse(name, org.krunpack.core.Inputs.readText(file, org.krunpack.core.Inputs.TEXT_LIMIT,
                 "config fragment " + name));

@@ -128,9 +128,11 @@ public final class KernelConfig {
             merge = Merge.of(fragments);
             strict = f.strict();
         } else {
-            fullConfig = ((ConfigInput.Full) input).file();
+            ConfigInput.Full full = (ConfigInput.Full) input;
+            fullConfig = full.file();
             inputs = List.of(fullConfig.getFileName().toString());
-            merge = Merge.of(List.of(Fragment.read(fullConfig, inputs.get(0))));
+            merge = Merge.of(List.of(Fragment.read(fullConfig, inputs.get(0)).withExemptions(full.exempt(),
+                    "config.exempt")));
             strict = false;
         }
         Tools.require("make", "make", "make");

@@ -87,7 +87,19 @@ public record Project(Path file, Path baseDir, Libkrunfw libkrunfw, String kerne
      * @param strict      fail on redefinitions between fragments
      * @param features    the feature manifest (may be null)
      */
-    public record Config(List<Path> fragments, Path full, boolean fromRelease, boolean strict, Path features) {
+    /**
+     * @param exempt symbol (without {@code CONFIG_}) → the maintainer's reason for accepting that the
+     *               kernel drops or changes it, for a full or the release's config ({@code config.exempt})
+     */
+    public record Config(List<Path> fragments, Path full, boolean fromRelease, boolean strict, Path features,
+                         java.util.Map<String, String> exempt) {
+        public Config {
+            exempt = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(exempt));
+        }
+
+        public Config(List<Path> fragments, Path full, boolean fromRelease, boolean strict, Path features) {
+            this(fragments, full, fromRelease, strict, features, java.util.Map.of());
+        }
     }
 
     /**

@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -169,6 +171,11 @@ public final class ProjectLoader {
             }
             Path featuresPath = regularFile(c.get("features"));
             boolean strict = c.get("strict").bool(false);
+            Map<String, String> exempt = exemptions(c.get("exempt"));
+            if (c.get("exempt").exists() && fr.exists()) {
+                c.get("exempt").problem("is for a full or the release's config; in a fragment, put"
+                        + " '# krunpack-exempt: <reason>' above the option instead");
+            }
 
             YamlNode b = root.get("build");
             int jobs = b.get("jobs").integer(0, 0, 4096);
@@ -202,8 +209,31 @@ public final class ProjectLoader {
             return new Project(file, base, new Project.Libkrunfw(version, abi), kernelVersion, arch, variant, sde,
                     List.copyOf(kernel), List.copyOf(releases), List.copyOf(repos), cacheDir, limits,
                     new Project.Patches(seriesPath, patchesFromRelease, fuzz, decisions),
-                    new Project.Config(List.copyOf(fragments), fullPath, configFromRelease, strict, featuresPath),
+                    new Project.Config(List.copyOf(fragments), fullPath, configFromRelease, strict, featuresPath,
+                            exempt),
                     new Project.Build(jobs, ccache, user, host, cross), cache, packaging, coprSettings);
+        }
+
+        /** config.exempt: [{option: CONFIG_X, reason: ...}] → X → reason. */
+        private Map<String, String> exemptions(YamlNode list) {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (YamlNode e : list.list()) {
+                YamlNode o = e.get("option");
+                String option = o.requiredString();
+                String reason = e.get("reason").requiredString();
+                if (option == null || reason == null) {
+                    continue;
+                }
+                String symbol = option.startsWith("CONFIG_") ? option.substring(7) : option;
+                if (!symbol.matches("[A-Za-z0-9_]+")) {
+                    o.problem("'" + option + "' is not a Kconfig option name like CONFIG_MEMCG_KMEM");
+                } else if (reason.isBlank()) {
+                    e.get("reason").problem("must say why the difference is accepted");
+                } else if (out.putIfAbsent(symbol, reason.strip()) != null) {
+                    o.problem("CONFIG_" + symbol + " is exempted twice: keep one entry");
+                }
+            }
+            return out;
         }
 
         private ExtractLimits limits(YamlNode n) {

@@ -89,6 +89,18 @@ public final class Smoke {
         return results;
     }
 
+    /** "sev" or "tdx" when the library's SONAME is a TEE variant's (libkrunfw-sev.so.N), else null. */
+    static String teeVariant(Path library) {
+        try {
+            String soname = org.krunpack.elf.ElfFile.read(library).soname();
+            java.util.regex.Matcher m = soname == null ? null
+                    : java.util.regex.Pattern.compile("libkrunfw-(sev|tdx)\\.so\\.\\d+").matcher(soname);
+            return m != null && m.matches() ? m.group(1) : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The arch of the library's ELF header, or null when it is none of ours or unreadable (loading says why). */
     static org.krunpack.project.Arch libraryArch(Path library) {
         if (!Files.isRegularFile(library)) {
@@ -131,6 +143,17 @@ public final class Smoke {
                 bundle.abiVersion() >= 0 ? ", krunfw_get_version() = " + bundle.abiVersion() : ""));
         summary.add("accelerator: " + accel.name() + " (" + accel.reason() + ")");
         log.accept("smoke: accelerator " + accel.name() + ": " + accel.reason());
+        String tee = teeVariant(bundle.library());
+        if (tee != null) {
+            String what = tee.equals("sev") ? "AMD SEV" : "Intel TDX";
+            String note = "variant " + tee + ": an " + what + " guest needs an " + what + " host and libkrun-" + tee
+                    + ", which this machine is not; checked instead: the variant's kernel boots here as a plain"
+                    + " guest (no memory encryption, its qboot firmware and initrd unused; verify-lib checks their"
+                    + " bytes and exports)";
+            summary.add(note);
+            details.put("variant", Map.of("name", tee, "teeBooted", false, "note", note));
+            log.accept("smoke: " + note);
+        }
 
         var note = PvhNote.find(bundle.payload());
         if (note.isEmpty()) {

@@ -53,6 +53,16 @@ class ConfigReportGoldenTest {
     }
 
     @Test
+    void a_kconfig_warning_about_an_exempted_option_is_listed_but_not_an_error() {
+        ConfigReport r = report(false, List.of(".config:7:warning: symbol value 'x' invalid for GONE",
+                ".config:9:warning: symbol value 'x' invalid for NOT_THERE"));
+        assertThat(r.errors()).contains("Kconfig warning: .config:9:warning: symbol value 'x' invalid for NOT_THERE")
+                .noneMatch(e -> e.contains("invalid for GONE"));
+        assertThat(r.text()).contains(".config:7:warning: symbol value 'x' invalid for GONE [about an exempted option:"
+                + " not an error]");
+    }
+
+    @Test
     void warnings_are_read_from_make_output() {
         String out = """
                   HOSTCC  scripts/kconfig/conf.o

@@ -130,4 +130,24 @@ class FragmentTest {
         return Combinators.combine(symbol, value, reason)
                 .as((s, v, r) -> new ConfigEntry(s, v, "x", 0, r)).list().ofMaxSize(12);
     }
+
+    @Test
+    void projectExemptionsMarkTheirOptionsAndNameOneTheConfigDoesNotSet() {
+        Fragment f = Fragment.parse("release.config", """
+                CONFIG_A=y
+                # krunpack-exempt: its own reason
+                CONFIG_B=y
+                # CONFIG_C is not set
+                """);
+        Fragment x = f.withExemptions(java.util.Map.of("A", "from the project", "B", "ignored: B has its own"),
+                "config.exempt");
+        assertThat(x.entries()).extracting(ConfigEntry::symbol, ConfigEntry::exemptReason).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("A", "from the project"),
+                org.assertj.core.groups.Tuple.tuple("B", "its own reason"),
+                org.assertj.core.groups.Tuple.tuple("C", null));
+        KrunpackException e = catchThrowableOfType(KrunpackException.class,
+                () -> f.withExemptions(java.util.Map.of("ZZ", "gone"), "config.exempt"));
+        assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(e.getMessage()).startsWith("config.exempt: CONFIG_ZZ not set by release.config");
+    }
 }

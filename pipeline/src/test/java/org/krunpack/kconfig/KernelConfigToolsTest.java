@@ -107,7 +107,8 @@ class KernelConfigToolsTest {
             assertThat(eff).containsEntry("64BIT", "y").containsEntry("MMU", "y").containsEntry("FPU", "y")
                     .containsEntry("RISCV_SBI", "y").containsEntry("RISCV_TIMER", "y")
                     .containsEntry("SIFIVE_PLIC", "y").containsEntry("RISCV_APLIC", "y").containsEntry("RISCV_IMSIC", "y")
-                    .containsEntry("VIRTIO_MMIO", "y").containsEntry("HVC_DRIVER", "y").containsEntry("NR_CPUS", "16");
+                    .containsEntry("VIRTIO_MMIO", "y").containsEntry("HVC_DRIVER", "y").containsEntry("NR_CPUS", "16")
+                    .containsEntry("RISCV_ISA_FALLBACK", "y");
             assertThat(eff.get("CC_VERSION_TEXT")).as("Kconfig probed the cross compiler").contains("riscv64-linux-gnu-gcc");
             FeatureManifest m = FeatureManifest.load(KC.resolve("features.yaml"));
             assertThat(m.enabledIn(eff)).extracting(FeatureManifest.Feature::name)

@@ -152,6 +152,46 @@ class ProjectLoaderTest {
         assertThat(broken.getMessage()).contains("krunpack.yaml", "not valid YAML");
     }
 
+    @Test
+    void configExemptionsNeedAFullConfigAValidNameAReasonAndNoRepeat(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.config"), "CONFIG_A=y\n");
+        Files.writeString(dir.resolve("full.config"), "CONFIG_A=y\n");
+        Path ok = write(dir, """
+                libkrunfw: {version: "5.5.0", abi: 5}
+                sourceDateEpoch: 1735689600
+                sources:
+                  kernel: {path: linux.tar.xz, sha512: "%s"}
+                config:
+                  full: full.config
+                  exempt:
+                    - {option: CONFIG_MEMCG_KMEM, reason: gone from this kernel}
+                    - {option: HAVE_KVM, reason: gone too}
+                """.formatted(SHA));
+        assertThat(ProjectLoader.load(ok).config().exempt()).containsExactly(
+                java.util.Map.entry("MEMCG_KMEM", "gone from this kernel"), java.util.Map.entry("HAVE_KVM", "gone too"));
+
+        Path bad = write(dir, """
+                libkrunfw: {version: "5.5.0", abi: 5}
+                sourceDateEpoch: 1735689600
+                sources:
+                  kernel: {path: linux.tar.xz, sha512: "%s"}
+                config:
+                  fragments: [a.config]
+                  exempt:
+                    - {option: "CONFIG_NOT A NAME", reason: x}
+                    - {option: CONFIG_B, reason: first}
+                    - {option: B, reason: second}
+                    - {option: CONFIG_C}
+                """.formatted(SHA));
+        KrunpackException e = catchThrowableOfType(KrunpackException.class, () -> ProjectLoader.load(bad));
+        assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).startsWith("config.exempt[0].option: 'CONFIG_NOT A NAME' is not a Kconfig"))
+                .anySatisfy(p -> assertThat(p).startsWith("config.exempt[2].option: CONFIG_B is exempted twice"))
+                .anySatisfy(p -> assertThat(p).startsWith("config.exempt[3].reason"))
+                .anySatisfy(p -> assertThat(p).startsWith("config.exempt: is for a full or the release's config"));
+    }
+
     private static Path write(Path dir, String text) throws Exception {
         return Files.writeString(dir.resolve("krunpack.yaml"), text);
     }

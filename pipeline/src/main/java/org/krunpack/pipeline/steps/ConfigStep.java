@@ -32,11 +32,11 @@ public final class ConfigStep implements Step {
     static ConfigInput input(StepContext ctx) {
         Project.Config c = ctx.project().config();
         if (c.full() != null) {
-            return ConfigInput.full(c.full());
+            return ConfigInput.full(c.full(), c.exempt());
         }
         if (c.fromRelease()) {
             return ConfigInput.full(LibkrunfwRelease.read(ctx.get(Keys.RELEASE_DIR))
-                    .config(ctx.project().arch(), ctx.project().variant()));
+                    .config(ctx.project().arch(), ctx.project().variant()), c.exempt());
         }
         return ConfigInput.fragments(c.fragments(), c.strict() || ctx.options().strictConfig());
     }
@@ -57,6 +57,7 @@ public final class ConfigStep implements Step {
             in.files("fragments", f.files()).value("strict", f.strict());
         } else {
             in.file("full config", ((ConfigInput.Full) input).file());
+            ((ConfigInput.Full) input).exempt().forEach((k, v) -> in.value("exempt " + k, v));
         }
         in.value("compiler", toolchain(ctx).identity());
         Series.inputs(ctx, in);

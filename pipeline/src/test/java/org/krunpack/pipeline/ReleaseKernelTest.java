@@ -197,7 +197,7 @@ class ReleaseKernelTest {
                 KC.resolve("features.yaml").toString(), "--kernel-config", WORK.resolve("out1/config/config").toString(),
                 "--no-libkrun", "--out", out.toString(), "--format", "json");
         assertThat(smoke.exit()).as("smoke:\n%s%s", smoke.out(), smoke.err()).isZero();
-        JsonNode details = step(smoke.json(), "smoke").path("details").path("smoke");
+        JsonNode details = step(smoke.json(), "smoke").path("details");
         assertThat(details.path("variant").path("name").asText()).isEqualTo("sev");
         assertThat(details.path("variant").path("teeBooted").asBoolean(true)).isFalse();
         assertThat(details.path("variant").path("note").asText()).contains("needs an AMD SEV host");

@@ -82,11 +82,32 @@ public final class Smoke {
         Map<String, String> config = o.kernelConfig() == null ? null : SmokeFeatures.readConfig(o.kernelConfig());
         KernelBundle bundle = KernelBundle.load(o.library());
         List<SmokeResult> results = new ArrayList<>();
+        String tee = teeVariant(o.library());
+        if (tee != null && config != null && "y".equals(config.get("CMDLINE_OVERRIDE"))) {
+            // The release's TEE kernels take no command line from the VMM: nothing to boot here.
+            String why = teeCannotBoot(tee);
+            log.accept("smoke: " + why);
+            results.add(SmokeResult.skipped("smoke", why));
+            if (o.libkrun()) {
+                results.add(SmokeResult.skipped(LibkrunBackend.STEP, why));
+            }
+            return results;
+        }
         results.add(qemu(o, host, accel, bundle, features, config, log));
         if (o.libkrun()) {
             results.add(LibkrunBackend.run(o, results.get(0), features, config, log));
         }
         return results;
+    }
+
+    /** Why a TEE variant's kernel with CONFIG_CMDLINE_OVERRIDE is not booted, and what was checked instead. */
+    static String teeCannotBoot(String tee) {
+        String what = tee.equals("sev") ? "AMD SEV" : "Intel TDX";
+        return "NOT BOOTED: variant " + tee + ": an " + what + " guest needs an " + what + " host and libkrun-" + tee
+                + ", which this machine is not; and this kernel replaces any command line with its built-in one"
+                + " (CONFIG_CMDLINE_OVERRIDE: libkrun-" + tee + "'s fixed virtio-mmio addresses, root on virtiofs),"
+                + " so it cannot boot as a plain QEMU guest either. Checked instead: verify-lib (the variant"
+                + " contract, the qboot firmware's and initrd's bytes behind krunfw_get_qboot/krunfw_get_initrd)";
     }
 
     /** "sev" or "tdx" when the library's SONAME is a TEE variant's (libkrunfw-sev.so.N), else null. */

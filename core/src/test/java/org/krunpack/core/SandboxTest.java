@@ -82,15 +82,18 @@ class SandboxTest {
     void theTimeoutKillsTheWholeProcessTree() throws IOException {
         Path pidFile = tmp.resolve("scratch/pids");
         scratch = Files.createDirectories(tmp.resolve("scratch"));
+        // durations no other process on the host uses (a developer's "sleep 300" once failed this test)
+        String tag = String.format("%04d", new java.util.Random().nextInt(10_000));
         Sandbox.Result r = Sandbox.forInputs(false).run(Sandbox.Request.of(List.of("sh", "-c",
-                        "sleep 300 & echo $! > " + pidFile + "; (sleep 301 &) ; sleep 302"), scratch)
+                        "sleep 300." + tag + " & echo $! > " + pidFile + "; (sleep 301." + tag + " &) ; sleep 302."
+                                + tag), scratch)
                 .withTimeout(Duration.ofSeconds(2)));
         assertThat(r.timedOut()).isTrue();
         assertThat(r.describe()).startsWith("timed out after 2 s");
         assertThat(r.millis()).isLessThan(15_000);
         // Nothing of the tree survives: no "sleep 30x" process anywhere on the host.
         assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
-                .filter(c -> c.matches(".*sleep 30[012].*")).toList()).isEmpty();
+                .filter(c -> c.matches(".*sleep 30[012]\\." + tag + ".*")).toList()).isEmpty();
     }
 
     @Test

@@ -27,7 +27,6 @@ public record Fragment(String name, List<ConfigEntry> entries) {
     private static final Pattern VALUE = Pattern.compile(
             "[ymn]|-?[0-9]+|0[xX][0-9a-fA-F]+|\"([^\"\\\\]|\\\\.)*\"");
 
-    /** Reads and parses a file; a syntax error is a usage error (exit 2) naming file:line. */
     /**
      * This fragment with {@code exempt}'s reasons on its entries (symbol without {@code CONFIG_} →
      * reason); an entry's own {@code # krunpack-exempt:} reason stays. A symbol the fragment does
@@ -49,6 +48,7 @@ public record Fragment(String name, List<ConfigEntry> entries) {
                 ? new ConfigEntry(e.symbol(), e.value(), e.file(), e.line(), exempt.get(e.symbol())) : e).toList());
     }
 
+    /** Reads and parses a file; a syntax error is a usage error (exit 2) naming file:line. */
     public static Fragment read(Path file, String name) {
         return parse(name, org.krunpack.core.Inputs.readText(file, org.krunpack.core.Inputs.TEXT_LIMIT,
                 "config fragment " + name));

@@ -86,10 +86,8 @@ public record Project(Path file, Path baseDir, Libkrunfw libkrunfw, String kerne
      * @param fromRelease take the release's full config for the arch and variant
      * @param strict      fail on redefinitions between fragments
      * @param features    the feature manifest (may be null)
-     */
-    /**
-     * @param exempt symbol (without {@code CONFIG_}) → the maintainer's reason for accepting that the
-     *               kernel drops or changes it, for a full or the release's config ({@code config.exempt})
+     * @param exempt      symbol (without {@code CONFIG_}) → the maintainer's reason for accepting that
+     *                    the kernel drops or changes it, for a full or the release's config ({@code config.exempt})
      */
     public record Config(List<Path> fragments, Path full, boolean fromRelease, boolean strict, Path features,
                          java.util.Map<String, String> exempt) {

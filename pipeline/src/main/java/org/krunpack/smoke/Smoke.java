@@ -102,12 +102,16 @@ public final class Smoke {
 
     /** Why a TEE variant's kernel with CONFIG_CMDLINE_OVERRIDE is not booted, and what was checked instead. */
     static String teeCannotBoot(String tee) {
-        String what = tee.equals("sev") ? "AMD SEV" : "Intel TDX";
-        return "NOT BOOTED: variant " + tee + ": an " + what + " guest needs an " + what + " host and libkrun-" + tee
-                + ", which this machine is not; and this kernel replaces any command line with its built-in one"
+        return "NOT BOOTED: variant " + tee + ": " + teeHostNeeded(tee) + "; and this kernel replaces any command line with its built-in one"
                 + " (CONFIG_CMDLINE_OVERRIDE: libkrun-" + tee + "'s fixed virtio-mmio addresses, root on virtiofs),"
                 + " so it cannot boot as a plain QEMU guest either. Checked instead: verify-lib (the variant"
                 + " contract, the qboot firmware's and initrd's bytes behind krunfw_get_qboot/krunfw_get_initrd)";
+    }
+
+    /** What a TEE guest needs that this machine does not give it. */
+    private static String teeHostNeeded(String tee) {
+        String what = tee.equals("sev") ? "AMD SEV" : "Intel TDX";
+        return "an " + what + " guest needs an " + what + " host and libkrun-" + tee + ", which this machine is not";
     }
 
     /** "sev" or "tdx" when the library's SONAME is a TEE variant's (libkrunfw-sev.so.N), else null. */
@@ -166,11 +170,9 @@ public final class Smoke {
         log.accept("smoke: accelerator " + accel.name() + ": " + accel.reason());
         String tee = teeVariant(bundle.library());
         if (tee != null) {
-            String what = tee.equals("sev") ? "AMD SEV" : "Intel TDX";
-            String note = "variant " + tee + ": an " + what + " guest needs an " + what + " host and libkrun-" + tee
-                    + ", which this machine is not; checked instead: the variant's kernel boots here as a plain"
-                    + " guest (no memory encryption, its qboot firmware and initrd unused; verify-lib checks their"
-                    + " bytes and exports)";
+            String note = "variant " + tee + ": " + teeHostNeeded(tee) + "; checked instead: the variant's kernel"
+                    + " boots here as a plain guest (no memory encryption, its qboot firmware and initrd unused;"
+                    + " verify-lib checks their bytes and exports)";
             summary.add(note);
             details.put("variant", Map.of("name", tee, "teeBooted", false, "note", note));
             log.accept("smoke: " + note);

@@ -13,6 +13,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class ProjectLoaderTest {
     private static final String SHA = "ab".repeat(64);
+    /** A project file's first lines: versions, the epoch and one kernel source (its digest to fill in). */
+    private static final String KERNEL_ONLY = """
+            libkrunfw: {version: "5.5.0", abi: 5}
+            sourceDateEpoch: 1735689600
+            sources:
+              kernel: {path: linux.tar.xz, sha512: "%s"}
+            """;
 
     @Test
     void theRepositorysProjectFileIsValid() {
@@ -156,25 +163,17 @@ class ProjectLoaderTest {
     void configExemptionsNeedAFullConfigAValidNameAReasonAndNoRepeat(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("a.config"), "CONFIG_A=y\n");
         Files.writeString(dir.resolve("full.config"), "CONFIG_A=y\n");
-        Path ok = write(dir, """
-                libkrunfw: {version: "5.5.0", abi: 5}
-                sourceDateEpoch: 1735689600
-                sources:
-                  kernel: {path: linux.tar.xz, sha512: "%s"}
+        Path ok = write(dir, KERNEL_ONLY.formatted(SHA) + """
                 config:
                   full: full.config
                   exempt:
                     - {option: CONFIG_MEMCG_KMEM, reason: gone from this kernel}
                     - {option: HAVE_KVM, reason: gone too}
-                """.formatted(SHA));
+                """);
         assertThat(ProjectLoader.load(ok).config().exempt()).containsExactly(
                 java.util.Map.entry("MEMCG_KMEM", "gone from this kernel"), java.util.Map.entry("HAVE_KVM", "gone too"));
 
-        Path bad = write(dir, """
-                libkrunfw: {version: "5.5.0", abi: 5}
-                sourceDateEpoch: 1735689600
-                sources:
-                  kernel: {path: linux.tar.xz, sha512: "%s"}
+        Path bad = write(dir, KERNEL_ONLY.formatted(SHA) + """
                 config:
                   fragments: [a.config]
                   exempt:
@@ -182,7 +181,7 @@ class ProjectLoaderTest {
                     - {option: CONFIG_B, reason: first}
                     - {option: B, reason: second}
                     - {option: CONFIG_C}
-                """.formatted(SHA));
+                """);
         KrunpackException e = catchThrowableOfType(KrunpackException.class, () -> ProjectLoader.load(bad));
         assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(e.problems())

@@ -112,8 +112,10 @@ public final class SpecData {
             x.put("conditional", s.conditional());
             x.put("requires", requires(p, s.name()));
             // the crates the subpackage's own build (make SEV=1) adds, with Fedora's crate packages
-            x.put("crateBuildRequires", s.bcond().isEmpty() || switches.containsKey(s.bcond()) ? List.of()
-                    : sorted(p.crateBuildRequires().getOrDefault(s.bcond(), List.of())));
+            // (once per bcond: two subpackages may share one, as libkrunfw's sev and sev-devel do)
+            boolean firstOfBcond = subList.stream().noneMatch(o -> s.bcond().equals(o.get("bcond")));
+            x.put("crateBuildRequires", s.bcond().isEmpty() || switches.containsKey(s.bcond()) || !firstOfBcond
+                    ? List.of() : sorted(p.crateBuildRequires().getOrDefault(s.bcond(), List.of())));
             subs.put(s.name(), x);
             subList.add(x);
             if (!s.bcond().isEmpty() && !bconds.containsKey(s.bcond())) {

@@ -44,7 +44,7 @@ public final class BumpCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        PackagingConfig cfg = PackagingConfig.from(project());
+        PackagingConfig cfg = org.krunpack.packaging.ProjectPackaging.config(project());
         PackagingResult r = Bump.run(cfg, new Bump.Request(pkg, version, kernel, sourceDir, date(),
                 cfg.packagerOrEnv(packager)));
         return report(r);

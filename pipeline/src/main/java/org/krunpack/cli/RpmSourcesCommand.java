@@ -50,7 +50,7 @@ public final class RpmSourcesCommand extends BaseCommand {
     @Override
     public Integer call() {
         Project project = project();
-        PackagingConfig cfg = PackagingConfig.from(project);
+        PackagingConfig cfg = org.krunpack.packaging.ProjectPackaging.config(project);
         List<String> selected = new ArrayList<>(packages);
         PackageModel spec = null;
         if (specFile != null) {

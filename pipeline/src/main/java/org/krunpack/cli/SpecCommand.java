@@ -45,7 +45,7 @@ public final class SpecCommand extends BaseCommand {
                     List.of(written.size() + " templates written to " + eject + "; point packaging.templates (or"
                             + " --templates) at it and edit"), Map.of("dir", eject.toString())));
         }
-        PackagingConfig cfg = PackagingConfig.from(project());
+        PackagingConfig cfg = org.krunpack.packaging.ProjectPackaging.config(project());
         cfg = withProfile(cfg, profile);
         if (templates != null) {
             cfg = cfg.withTemplates(templates);

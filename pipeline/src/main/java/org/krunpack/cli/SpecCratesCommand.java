@@ -30,6 +30,6 @@ public final class SpecCratesCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        return report(SpecCrates.run(PackagingConfig.from(project()), packageName, release, vendor));
+        return report(SpecCrates.run(org.krunpack.packaging.ProjectPackaging.config(project()), packageName, release, vendor));
     }
 }

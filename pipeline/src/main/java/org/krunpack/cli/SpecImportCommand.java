@@ -24,6 +24,6 @@ public final class SpecImportCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        return report(SpecImport.run(SpecCommand.withProfile(PackagingConfig.from(project()), profile), specFile));
+        return report(SpecImport.run(SpecCommand.withProfile(org.krunpack.packaging.ProjectPackaging.config(project()), profile), specFile));
     }
 }

@@ -49,7 +49,7 @@ public final class SrpmCommand extends BaseCommand {
     @Override
     public Integer call() {
         Project project = project();
-        PackagingConfig cfg = PackagingConfig.from(project);
+        PackagingConfig cfg = org.krunpack.packaging.ProjectPackaging.config(project);
         Path src = sourceDir != null ? sourceDir : outDir.resolve("rpm-sources");
         List<String> selected = packages;
         if (specFile != null) {

@@ -20,8 +20,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The spec facade: model → {@code rpm/<name>.spec}, {@code rpm/<name>.sources} and
- * {@code rpm/macros.krunpack-autospec}. Everything is rendered in memory first; files are written
+ * The spec facade: model → {@code rpm/<name>.spec}, {@code rpm/<name>.sources},
+ * {@code rpm/macros.krunpack-autospec} and the Sources generated from the project file
+ * ({@link ProjectPackaging}: the merged kernel-config fragments). Everything is rendered in memory first; files are written
  * only when every package rendered, each atomically.
  */
 public final class Specs {
@@ -60,6 +61,7 @@ public final class Specs {
             throw new KrunpackException(org.krunpack.core.ExitCode.USAGE, e.getMessage(), e.problems(), null);
         }
         files.put(SpecGenerator.AUTOSPEC_MACROS, SpecGenerator.autospecMacros());
+        files.putAll(cfg.generatedSources()); // Sources made from the project file (merged kernel-config fragments)
         return files;
     }
 

@@ -114,7 +114,10 @@ public final class Srpms {
             String at = "packages." + p.name() + ".sources[" + i + "] (" + file + ")";
             Path src = r.sourceDir() == null ? null : r.sourceDir().resolve(file);
             if ((src == null || !Files.isRegularFile(src)) && cfg.localSources().containsKey(file)) {
-                src = cfg.localSources().get(file); // a replacement patch named in krunpack.yaml
+                src = cfg.localSources().get(file); // a replacement or own patch, a full config of krunpack.yaml
+            }
+            if (cfg.generatedSources().containsKey(file)) {
+                src = cfg.specDir().resolve(file); // written by krunpack spec (the drift check above passed)
             }
             if (src == null || !Files.isRegularFile(src)) {
                 if (!r.standIn()) {

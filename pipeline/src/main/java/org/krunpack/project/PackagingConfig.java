@@ -36,19 +36,24 @@ import java.util.Map;
  * @param facts      what the project file says about the model's packages (libkrunfw's version,
  *                   kernel, ABI, release-patch decisions): the one source of truth for them
  * @param localSources files a spec names without a URL that live outside the spec folder, by file
- *                   name (a replacement patch named in patches.release)
+ *                   name (a replacement patch named in patches.release, a patch of patches.series,
+ *                   a config.full file)
+ * @param generatedSources Sources made from the project file and written next to the specs by
+ *                   {@code krunpack spec} (the merged kernel-config fragments), file name → content
  */
 public record PackagingConfig(Path model, String modelName, Profile profile, String packager, Path templates,
-                              Path specDir, List<ProjectFacts> facts, Map<String, Path> localSources) {
+                              Path specDir, List<ProjectFacts> facts, Map<String, Path> localSources,
+                              Map<String, String> generatedSources) {
     public PackagingConfig {
         facts = List.copyOf(facts);
         localSources = Map.copyOf(localSources);
+        generatedSources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(generatedSources));
     }
 
     /** Settings without project facts (a model file read on its own). */
     public PackagingConfig(Path model, String modelName, Profile profile, String packager, Path templates,
                            Path specDir) {
-        this(model, modelName, profile, packager, templates, specDir, List.of(), Map.of());
+        this(model, modelName, profile, packager, templates, specDir, List.of(), Map.of(), Map.of());
     }
 
     /** The section's defaults (no {@code packaging:} in the project file). */
@@ -85,7 +90,9 @@ public record PackagingConfig(Path model, String modelName, Profile profile, Str
 
     /**
      * The project's section, with what the project file says about libkrunfw (version, kernel,
-     * ABI, the release's per-patch decisions) as the model's values for it.
+     * ABI, the release's per-patch decisions) as the model's values for it — but not yet its own
+     * patches and kernel configuration: {@code org.krunpack.packaging.ProjectPackaging.config}
+     * adds those (it reads the series and the fragments) and is what commands use.
      */
     public static PackagingConfig from(Project project) {
         PackagingConfig c = project.packaging();
@@ -107,20 +114,41 @@ public record PackagingConfig(Path model, String modelName, Profile profile, Str
                 project.libkrunfw().version(), project.kernelVersion() == null ? "" : project.kernelVersion(),
                 project.libkrunfw().abi(), decisions);
         return new PackagingConfig(c.model, c.modelName, c.profile, c.packager, c.templates, c.specDir, List.of(f),
-                local);
+                local, Map.of());
+    }
+
+    /**
+     * A copy whose facts for {@code pkg} carry {@code inputs}, with more local sources and the
+     * generated ones.
+     */
+    public PackagingConfig withInputs(String pkg, org.krunpack.specgen.PackageModel.ProjectInputs inputs,
+                                      Map<String, Path> moreLocal, Map<String, String> generated) {
+        List<ProjectFacts> newFacts = new ArrayList<>();
+        for (ProjectFacts f : facts) {
+            newFacts.add(f.pkg().equals(pkg) ? new ProjectFacts(f.pkg(), f.file(), f.version(), f.kernel(), f.abi(),
+                    f.releasePatches(), inputs) : f);
+        }
+        Map<String, Path> local = new LinkedHashMap<>(localSources);
+        local.putAll(moreLocal);
+        Map<String, String> gen = new LinkedHashMap<>(generatedSources);
+        gen.putAll(generated);
+        return new PackagingConfig(model, modelName, profile, packager, templates, specDir, newFacts, local, gen);
     }
 
     public PackagingConfig withProfile(Profile p) {
-        return new PackagingConfig(model, modelName, p, packager, templates, specDir, facts, localSources);
+        return new PackagingConfig(model, modelName, p, packager, templates, specDir, facts, localSources,
+                generatedSources);
     }
 
     /** The same settings writing specs into {@code dir} ({@code krunpack spec --out DIR}). */
     public PackagingConfig withSpecDir(Path dir) {
-        return new PackagingConfig(model, modelName, profile, packager, templates, dir, facts, localSources);
+        return new PackagingConfig(model, modelName, profile, packager, templates, dir, facts, localSources,
+                generatedSources);
     }
 
     public PackagingConfig withTemplates(Path t) {
-        return new PackagingConfig(model, modelName, profile, packager, t, specDir, facts, localSources);
+        return new PackagingConfig(model, modelName, profile, packager, t, specDir, facts, localSources,
+                generatedSources);
     }
 
     /** The packager for changelog entries: the project file's, else $RPM_PACKAGER. */

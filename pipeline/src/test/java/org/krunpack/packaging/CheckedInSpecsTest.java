@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CheckedInSpecsTest {
     @Test
     void checkedInSpecsMatchTheGenerator() {
-        PackagingConfig cfg = PackagingConfig.from(ProjectLoader.load(Fixtures.ROOT.resolve("krunpack.yaml")));
+        PackagingConfig cfg = org.krunpack.packaging.ProjectPackaging.config(ProjectLoader.load(Fixtures.ROOT.resolve("krunpack.yaml")));
         if (Boolean.getBoolean("krunpack.regenGolden")) {
             Specs.generate(cfg);
         }

@@ -32,7 +32,7 @@ final class Fixtures {
 
     /** The checked-in model as the CLI reads it: with krunpack.yaml's facts and release decisions. */
     static PackagingModel checkedIn() {
-        return Specs.readModel(PackagingConfig.from(org.krunpack.project.ProjectLoader.load(ROOT.resolve("krunpack.yaml"))));
+        return Specs.readModel(org.krunpack.packaging.ProjectPackaging.config(org.krunpack.project.ProjectLoader.load(ROOT.resolve("krunpack.yaml"))));
     }
 
     static PackagingModel model540() {

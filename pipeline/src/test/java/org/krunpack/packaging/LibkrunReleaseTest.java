@@ -341,10 +341,10 @@ class LibkrunReleaseTest {
         Files.createDirectories(dir);
         Files.copy(Fixtures.ROOT.resolve("rpm/packaging.yaml"), dir.resolve("packaging.yaml"));
         Files.copy(CRATES_FILE, dir.resolve("libkrun.crates.yaml"));
-        var project = org.krunpack.project.PackagingConfig.from(
-                org.krunpack.project.ProjectLoader.load(Fixtures.ROOT.resolve("krunpack.yaml")));
+        var project = org.krunpack.packaging.ProjectPackaging.config(org.krunpack.project.ProjectLoader.load(Fixtures.ROOT.resolve("krunpack.yaml")));
         return new org.krunpack.project.PackagingConfig(dir.resolve("packaging.yaml"), "rpm/packaging.yaml",
-                Profile.STRICT, Fixtures.PACKAGER, null, dir, project.facts(), project.localSources());
+                Profile.STRICT, Fixtures.PACKAGER, null, dir, project.facts(), project.localSources(),
+                project.generatedSources());
     }
 
     /** A libkrun "1.19.0" tarball made here from the real 1.18.1 one: its member's version changed, nothing else. */

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The whole libkrunfw rpmbuild -bb flow in seconds: the generated strict spec, our STAND-IN release
  * (its real Makefile, patch loop, payload layout and .incbin bundling) and a FAKE kernel tarball
- * whose "vmlinux" is a tiny static ELF. The real-kernel build is {@link LibkrunfwBinaryRpmTest}.
+ * whose "vmlinux" is a tiny static ELF. The real-kernel build is {@link LibkrunfwRealReleaseRpmTest}.
  */
 @Tag("tools")
 class LibkrunfwFakeKernelRpmTest {

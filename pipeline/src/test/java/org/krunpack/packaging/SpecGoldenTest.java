@@ -33,6 +33,19 @@ class SpecGoldenTest {
         }
     }
 
+    /**
+     * krunpack.yaml's own patch and kernel fragments as Sources of libkrunfw in every profile (the
+     * strict one is also rpm/libkrunfw.spec, kept in step by CheckedInSpecsTest).
+     */
+    @Test
+    void theProjectsOwnPatchesAndFragmentsInEveryProfileMatchTheirGoldenFiles() {
+        PackagingModel m = Fixtures.checkedIn();
+        for (Profile p : Profile.values()) {
+            Golden.assertMatches("specs/project/" + p.id() + "/libkrunfw.spec",
+                    new SpecGenerator(null).render(m.get("libkrunfw"), p, "rpm/packaging.yaml"));
+        }
+    }
+
     @Test
     void changelogTextWithMacrosAndPercentIsEscaped() {
         String spec = new SpecGenerator(null).render(Fixtures.model540().get("libkrun"), Profile.STRICT, "m");

@@ -31,6 +31,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SpecImportTest {
     static final Path FIXTURE = Path.of("src/test/resources/specs/import/libkrunfw-dist-git.spec").toAbsolutePath();
 
+    /**
+     * krunpack.yaml's facts without its own patches and kernel configuration: the fixture is a
+     * dist-git spec from before the move to krunpack (it has the replacement 0008, not our series or
+     * fragments), and those Sources are the one other intended difference (docs/specs.md).
+     */
     static PackagingConfig distGit() {
         return PackagingConfig.from(ProjectLoader.load(Fixtures.ROOT.resolve("krunpack.yaml")))
                 .withProfile(Profile.DIST_GIT);

@@ -140,50 +140,108 @@ public final class StandInRelease {
         return target;
     }
 
-    /** Repacks a kernel tarball as {@code dir/linux-<version>.tar.xz} with top directory {@code linux-<version>}. */
+    /**
+     * Repacks a kernel tarball as {@code dir/linux-<version>.tar.xz} with top directory
+     * {@code linux-<version>}, as a stream: {@code xz -dc} → each entry renamed (owner 0, mtime
+     * {@code sourceDateEpoch}, link targets inside the tree renamed too) → {@code xz -1 -T2}; nothing
+     * is extracted to disk. The Makefile's version must be {@code kernelVersion}, else nothing is written.
+     */
     public static Path repackKernel(Path source, String kernelVersion, Path dir, long sourceDateEpoch) {
         if (!Files.isRegularFile(source)) {
             throw KrunpackException.usage(source + ": kernel tarball not found (Debian: apt-get install"
                     + " linux-source-6.12)");
         }
         Tools.require("xz", "xz-utils", "xz");
-        Tools.require("tar", "tar", "tar");
         String name = "linux-" + kernelVersion;
         Path target = dir.resolve(name + ".tar.xz");
-        Path work;
+        Path tmp = dir.resolve("." + name + ".tar.xz.tmp");
+        Process unxz = null;
+        Process xz = null;
         try {
             Files.createDirectories(dir);
-            work = Files.createTempDirectory(dir, ".repack-");
-        } catch (IOException e) {
-            throw KrunpackException.external("cannot create a work directory in " + dir + ": " + e.getMessage(), e);
-        }
-        try {
-            Tools.check(List.of("tar", "-xf", source.toAbsolutePath().toString(), "-C", work.toString()), null, null);
-            List<Path> tops;
-            try (var s = Files.list(work)) {
-                tops = s.toList();
+            unxz = new ProcessBuilder("xz", "-dc", source.toAbsolutePath().toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            xz = new ProcessBuilder("xz", "-1", "-T2", "-c").redirectOutput(tmp.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String top = null;
+            String makefile = null;
+            java.util.Date mtime = new java.util.Date(sourceDateEpoch * 1000L);
+            try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                    new java.io.BufferedInputStream(unxz.getInputStream(), 1 << 20));
+                 var out = new TarArchiveOutputStream(new java.io.BufferedOutputStream(xz.getOutputStream(), 1 << 20))) {
+                out.setLongFileMode(TarArchiveOutputStream.LONGFILE_GNU);
+                out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+                TarArchiveEntry e;
+                while ((e = in.getNextEntry()) != null) {
+                    String n = e.getName();
+                    int slash = n.indexOf('/');
+                    String first = slash < 0 ? n : n.substring(0, slash);
+                    if (top == null) {
+                        top = first;
+                    } else if (!top.equals(first)) {
+                        throw KrunpackException.usage(source + ": expected one top directory, found " + top
+                                + " and " + first);
+                    }
+                    TarArchiveEntry r = new TarArchiveEntry(name + n.substring(first.length()), e.getLinkFlag());
+                    r.setMode(e.getMode());
+                    r.setModTime(mtime);
+                    r.setIds(0, 0);
+                    r.setNames("", "");
+                    if (e.isLink()) { // a hard link names a member of the same tree
+                        String l = e.getLinkName();
+                        r.setLinkName(l.startsWith(top + "/") ? name + l.substring(top.length()) : l);
+                    } else if (e.isSymbolicLink()) {
+                        r.setLinkName(e.getLinkName());
+                    }
+                    byte flag = e.getLinkFlag();
+                    boolean regular = flag == TarArchiveEntry.LF_NORMAL || flag == TarArchiveEntry.LF_OLDNORM
+                            || flag == TarArchiveEntry.LF_CONTIG;
+                    if (regular) {
+                        r.setSize(e.getSize());
+                    }
+                    out.putArchiveEntry(r);
+                    if (regular) {
+                        if (n.equals(top + "/Makefile")) {
+                            byte[] b = in.readAllBytes();
+                            makefile = new String(b, StandardCharsets.UTF_8);
+                            out.write(b);
+                        } else {
+                            in.transferTo(out);
+                        }
+                    }
+                    out.closeArchiveEntry();
+                }
+                String found = makefile == null ? "none" : KernelVersion.fromMakefile(makefile);
+                if (!found.equals(kernelVersion)) {
+                    throw KrunpackException.usage(source + ": its Makefile says kernel " + found + ", not "
+                            + kernelVersion);
+                }
             }
-            if (tops.size() != 1 || !Files.isDirectory(tops.get(0))) {
-                throw KrunpackException.usage(source + ": expected one top directory, found " + tops.size() + " entries");
+            if (unxz.waitFor() != 0 || xz.waitFor() != 0) {
+                throw KrunpackException.external("cannot repack " + source + ": xz exited " + unxz.exitValue()
+                        + " / " + xz.exitValue());
             }
-            String makefile = Files.readString(tops.get(0).resolve("Makefile"));
-            String found = KernelVersion.fromMakefile(makefile);
-            if (!found.equals(kernelVersion)) {
-                throw KrunpackException.usage(source + ": its Makefile says kernel " + found + ", not " + kernelVersion);
-            }
-            Files.move(tops.get(0), work.resolve(name));
-            Path tmp = dir.resolve("." + name + ".tar.xz.tmp");
-            String cmd = "set -o pipefail; tar --sort=name --mtime=@" + sourceDateEpoch
-                    + " --owner=0 --group=0 --numeric-owner --format=gnu -cf - -C " + quote(work.toString()) + " "
-                    + quote(name) + " | xz -1 -T2 -c > " + quote(tmp.toString());
-            Tools.check(List.of("bash", "-c", cmd), null, null);
             Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw KrunpackException.external("cannot repack " + source + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw KrunpackException.external("interrupted while repacking " + source, e);
         } finally {
-            AtomicFiles.deleteTree(work);
+            if (unxz != null) {
+                unxz.destroyForcibly();
+            }
+            if (xz != null) {
+                xz.destroyForcibly();
+            }
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort: the temporary file is named as such
+            }
         }
+        Specs.readable(target);
         return target;
     }
 

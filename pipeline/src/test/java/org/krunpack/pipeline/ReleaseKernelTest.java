@@ -38,35 +38,11 @@ class ReleaseKernelTest {
     @BeforeAll
     static void writeProjects() throws Exception {
         Files.createDirectories(WORK);
-        String common = """
-                libkrunfw: {version: "5.5.0", abi: 5}
-                kernel: {version: "6.12.117"}
-                arch: x86_64
-                sourceDateEpoch: 1735689600
-                sources:
-                  kernel: {path: %s, name: linux-6.12.117.tar.xz, sha512: %s}
-                  release: {path: %s, sha512: %s}
-                config:
-                  fragments:
-                    - %s/ci/10-ci-base.config
-                    - %s/30-x86_64.config
-                    - %s/40-libkrunfw-patches.config
-                  features: %s/features.yaml
-                  strict: true
+        String common = RealFixtures.release550OnDebianKernel() + RealFixtures.ciConfigX86_64() + """
                 build: {ccache: auto}
-                """.formatted(RealFixtures.debianKernel(), RealFixtures.DEBIAN_KERNEL_SHA512,
-                RealFixtures.libkrunfw("5.5.0"), RealFixtures.LIBKRUNFW_550_SHA512, KC, KC, KC, KC);
-        project = Files.writeString(WORK.resolve("krunpack.yaml"), common + """
-                patches:
-                  fromRelease: true
-                  series: %s/patches/series
-                  release:
-                    - patch: 0008-virtio-vsock-support-dgrams.patch
-                      replace: %s
-                      sha512: %s
-                      reason: refreshed for 6.12.117 (virtio_transport_alloc_skb gained an argument)
-                """.formatted(RealFixtures.repoRoot(), RealFixtures.refreshed0008(),
-                RealFixtures.REFRESHED_0008_SHA512));
+                """;
+        project = Files.writeString(WORK.resolve("krunpack.yaml"), common
+                + RealFixtures.release550PatchesWithRefreshed0008());
         fuzzProject = Files.writeString(WORK.resolve("fuzz3.yaml"), common + """
                 patches:
                   fromRelease: true

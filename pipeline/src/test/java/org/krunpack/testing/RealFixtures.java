@@ -75,6 +75,53 @@ public final class RealFixtures {
         return require(DEBIAN_KERNEL);
     }
 
+    /**
+     * Project-file lines for the real libkrunfw 5.5.0 release on Debian's 6.12.117 for x86_64
+     * (libkrunfw, kernel, arch, sourceDateEpoch, sources); a test adds patches, config and the rest.
+     */
+    public static String release550OnDebianKernel() {
+        return """
+                libkrunfw: {version: "5.5.0", abi: 5}
+                kernel: {version: "6.12.117"}
+                arch: x86_64
+                sourceDateEpoch: 1735689600
+                sources:
+                  kernel: {path: %s, name: linux-6.12.117.tar.xz, sha512: %s}
+                  release: {path: %s, sha512: %s}
+                """.formatted(debianKernel(), DEBIAN_KERNEL_SHA512, libkrunfw("5.5.0"), LIBKRUNFW_550_SHA512);
+    }
+
+    /**
+     * The {@code config:} section of the x86_64 CI kernel: the small CI base, the x86_64 layer and the
+     * release layer (TSI, vsock datagrams, ...), strict, with the feature manifest.
+     */
+    public static String ciConfigX86_64() {
+        Path kc = repoRoot().resolve("kernel-config");
+        return """
+                config:
+                  fragments:
+                    - %s/ci/10-ci-base.config
+                    - %s/30-x86_64.config
+                    - %s/40-libkrunfw-patches.config
+                  features: %s/features.yaml
+                  strict: true
+                """.formatted(kc, kc, kc, kc);
+    }
+
+    /** The {@code patches:} section the maintainer's rebase needs: the release's with the refreshed 0008, then our series. */
+    public static String release550PatchesWithRefreshed0008() {
+        return """
+                patches:
+                  fromRelease: true
+                  series: %s/patches/series
+                  release:
+                    - patch: 0008-virtio-vsock-support-dgrams.patch
+                      replace: %s
+                      sha512: %s
+                      reason: refreshed for 6.12.117 (virtio_transport_alloc_skb gained an argument)
+                """.formatted(repoRoot(), refreshed0008(), REFRESHED_0008_SHA512);
+    }
+
     private static Path require(Path p) {
         if (!Files.isRegularFile(p)) {
             throw new AssertionError(p + " is missing (fixture or Debian's linux-source-6.12: run scripts/setup-deps)");

@@ -275,7 +275,7 @@ public final class ModelReader {
             agree(n, at, "kernel", p.kernel(), f.kernel(), f);
         }
         agree(n, at, "abi", Integer.toString(p.abi()), Integer.toString(f.abi()), f);
-        return p.withProjectFacts(f.version(), kernel, f.abi(), f.releasePatches());
+        return p.withProjectFacts(f.version(), kernel, f.abi(), f.releasePatches(), f.inputs());
     }
 
     private void agree(JsonNode n, String at, String key, String model, String project, ProjectFacts f) {

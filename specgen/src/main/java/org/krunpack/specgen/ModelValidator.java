@@ -120,6 +120,7 @@ public final class ModelValidator {
         for (int i = 0; i < p.releasePatches().size(); i++) {
             releasePatch(at + ".releasePatches[" + i + "]", p.releasePatches().get(i));
         }
+        projectInputs(p.projectInputs());
         for (String a : p.arches().list()) {
             if (!ARCHES.contains(a)) {
                 add(at + ".arches.list", "unknown arch '" + a + "' (known: " + new java.util.TreeSet<>(ARCHES) + ")");
@@ -277,6 +278,36 @@ public final class ModelValidator {
         if (!e.lines().isEmpty() && e.lines().get(e.lines().size() - 1).endsWith("\\")) {
             add(w + ".lines[" + (e.lines().size() - 1) + "]", "ends in a backslash: it would continue into the"
                     + " next, generated line");
+        }
+    }
+
+    /** The project's own patches (patches.series) and kernel configuration (config), as Sources. */
+    private void projectInputs(PackageModel.ProjectInputs in) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < in.patches().size(); i++) {
+            PackageModel.OwnPatch o = in.patches().get(i);
+            String w = "krunpack.yaml patches.series[" + i + "]";
+            if (!FILE.matcher(o.file()).matches()) {
+                add(w, "'" + o.file() + "' is not a plain file name (the Source kept next to the spec)");
+            }
+            if (!SHA512.matcher(o.sha512()).matches()) {
+                add(w, o.file() + ": the patch's SHA-512 is missing: the spec's sources must be pinned");
+            }
+            if (!names.add(o.file())) {
+                add(w, o.file() + ": two patches of the series have this file name; each becomes a Source of"
+                        + " that name: rename one");
+            }
+            oneLine(w + " reason", o.reason());
+        }
+        PackageModel.ConfigSource c = in.config();
+        if (c != null) {
+            if (!FILE.matcher(c.file()).matches() || !names.add(c.file())) {
+                add("krunpack.yaml config", "'" + c.file() + "' cannot be the configuration's Source name (not a"
+                        + " plain file name, or a patch of the series has it)");
+            }
+            if (!ARCHES.contains(c.arch())) {
+                add("krunpack.yaml arch", "unknown arch '" + c.arch() + "' (known: " + new java.util.TreeSet<>(ARCHES) + ")");
+            }
         }
     }
 

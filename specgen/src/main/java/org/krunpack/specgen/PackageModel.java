@@ -41,6 +41,9 @@ import java.util.Optional;
  * @param crateBuildRequires rust2rpm-style crate BuildRequires for builds against Fedora's crate
  *                        packages (the {@code system_crates} switch), generated from the release:
  *                        key "" those of every build, else those a switch's cargo feature adds
+ * @param projectInputs   libkrunfw only: what else the project file builds with (its own kernel
+ *                        patches, its kernel configuration), shipped as Sources so the package
+ *                        builds the kernel the pipeline built; never stated in the model file
  */
 public record PackageModel(String name, String version, String release, String summary,
                            List<String> description, String license, String distGitLicense,
@@ -50,10 +53,25 @@ public record PackageModel(String name, String version, String release, String s
                            List<Subpackage> subpackages, List<Requirement> requires, List<Crate> crates,
                            List<ChangelogEntry> changelog, List<Switch> switches, List<ReleasePatch> releasePatches,
                            List<Bcond> bconds, List<Extra> extra, String cratesFile,
-                           java.util.Map<String, List<String>> crateBuildRequires) {
+                           java.util.Map<String, List<String>> crateBuildRequires, ProjectInputs projectInputs) {
 
     /** The switch that chooses Fedora's crate packages over the vendored crates. */
     public static final String SYSTEM_CRATES = "system_crates";
+
+    /** Without project inputs (a model read on its own). */
+    public PackageModel(String name, String version, String release, String summary,
+                        List<String> description, String license, String distGitLicense,
+                        List<String> licenseFiles, List<String> docFiles, String url, String kernel,
+                        int abi, List<Source> sources, List<Patch> patches, Arches arches,
+                        List<String> buildRequires, List<ArchBuildRequires> archBuildRequires,
+                        List<Subpackage> subpackages, List<Requirement> requires, List<Crate> crates,
+                        List<ChangelogEntry> changelog, List<Switch> switches, List<ReleasePatch> releasePatches,
+                        List<Bcond> bconds, List<Extra> extra, String cratesFile,
+                        java.util.Map<String, List<String>> crateBuildRequires) {
+        this(name, version, release, summary, description, license, distGitLicense, licenseFiles, docFiles, url,
+                kernel, abi, sources, patches, arches, buildRequires, archBuildRequires, subpackages, requires, crates,
+                changelog, switches, releasePatches, bconds, extra, cratesFile, crateBuildRequires, ProjectInputs.NONE);
+    }
 
     /** The model without a generated crates file. */
     public PackageModel(String name, String version, String release, String summary,
@@ -75,7 +93,7 @@ public record PackageModel(String name, String version, String release, String s
         return new PackageModel(name, version, release, summary, description, license, distGitLicense,
                 licenseFiles, docFiles, url, kernel, abi, sources, patches, arches, buildRequires,
                 archBuildRequires, subpackages, requires, List.copyOf(newCrates), changelog, switches, releasePatches,
-                bconds, extra, file, java.util.Map.copyOf(newCrateBuildRequires));
+                bconds, extra, file, java.util.Map.copyOf(newCrateBuildRequires), projectInputs);
     }
 
     /** Whether the package has the {@link #SYSTEM_CRATES} switch. */
@@ -97,7 +115,7 @@ public record PackageModel(String name, String version, String release, String s
         return new PackageModel(name, version, release, summary, description, license, distGitLicense,
                 licenseFiles, docFiles, url, kernel, abi, sources, List.copyOf(newPatches), arches, buildRequires,
                 archBuildRequires, subpackages, requires, crates, List.copyOf(newChangelog), switches, releasePatches,
-                List.copyOf(newBconds), List.copyOf(newExtra), cratesFile, crateBuildRequires);
+                List.copyOf(newBconds), List.copyOf(newExtra), cratesFile, crateBuildRequires, projectInputs);
     }
 
     /** The model without switches or release-patch decisions (the original shape). */
@@ -115,15 +133,22 @@ public record PackageModel(String name, String version, String release, String s
 
     /** A copy with the project file's values: version, kernel, ABI and the release-patch decisions. */
     public PackageModel withProjectFacts(String newVersion, String newKernel, int newAbi, List<ReleasePatch> decisions) {
+        return withProjectFacts(newVersion, newKernel, newAbi, decisions, ProjectInputs.NONE);
+    }
+
+    /** A copy with the project file's values, its own patches and kernel configuration included. */
+    public PackageModel withProjectFacts(String newVersion, String newKernel, int newAbi, List<ReleasePatch> decisions,
+                                         ProjectInputs inputs) {
         return new PackageModel(name, newVersion, release, summary, description, license, distGitLicense,
                 licenseFiles, docFiles, url, newKernel, newAbi, sources, patches, arches, buildRequires,
                 archBuildRequires, subpackages, requires, crates, changelog, switches, List.copyOf(decisions), bconds,
-                extra, cratesFile, crateBuildRequires);
+                extra, cratesFile, crateBuildRequires, inputs);
     }
 
     /**
      * Every Source the spec declares: the model's, then one per replacement patch (a file kept next
-     * to the spec in dist-git, its comment the reason for the replacement).
+     * to the spec in dist-git, its comment the reason for the replacement), then the project's own
+     * kernel patches, then the project's kernel configuration.
      */
     public List<Source> allSources() {
         List<Source> out = new java.util.ArrayList<>(sources);
@@ -132,6 +157,14 @@ public record PackageModel(String name, String version, String release, String s
                 out.add(new Source(r.file(), r.sha512(), List.of("Replaces the release's patches/" + r.patch()
                         + " (krunpack.yaml patches.release): " + r.reason())));
             }
+        }
+        for (OwnPatch o : projectInputs.patches()) {
+            out.add(new Source(o.file(), o.sha512(), List.of("krunpack's own kernel patch (krunpack.yaml"
+                    + " patches.series), applied after the release's patches: " + o.reason())));
+        }
+        ConfigSource c = projectInputs.config();
+        if (c != null) {
+            out.add(new Source(c.file(), c.sha512(), List.of(c.comment())));
         }
         return out;
     }
@@ -150,6 +183,16 @@ public record PackageModel(String name, String version, String release, String s
         throw new IllegalArgumentException("not a replacement of " + name + ": " + r.patch());
     }
 
+    /** The Source index of the project's own patch number {@code n} (from 0). */
+    public int ownPatchSourceIndex(int n) {
+        return sources.size() + (int) releasePatches.stream().filter(ReleasePatch::replace).count() + n;
+    }
+
+    /** The Source index of the project's kernel configuration (after its own patches). */
+    public int configSourceIndex() {
+        return ownPatchSourceIndex(projectInputs.patches().size());
+    }
+
     public boolean autorelease() {
         return AUTORELEASE.equals(release);
     }
@@ -160,7 +203,7 @@ public record PackageModel(String name, String version, String release, String s
         return new PackageModel(name, newVersion, newRelease, summary, description, license, distGitLicense,
                 licenseFiles, docFiles, url, newKernel, abi, List.copyOf(newSources), patches, arches, buildRequires,
                 archBuildRequires, subpackages, requires, crates, List.copyOf(newChangelog), switches, releasePatches,
-                bconds, extra, cratesFile, crateBuildRequires);
+                bconds, extra, cratesFile, crateBuildRequires, projectInputs);
     }
 
     /** A copy bundling another kernel version (stand-in builds). */
@@ -277,6 +320,74 @@ public record PackageModel(String name, String version, String release, String s
 
         public boolean replace() {
             return action.equals("replace");
+        }
+    }
+
+    /**
+     * A kernel patch of the project's own series ({@code krunpack.yaml patches.series}), shipped as a
+     * Source and put into the release's {@code patches/} so that upstream's Makefile applies it after
+     * the release's own, as the pipeline does.
+     *
+     * @param file   the patch's file name (a Source next to the spec)
+     * @param sha512 its SHA-512 (lower-case hex)
+     * @param reason why we carry it (its header's Upstream-Status, or its comment in the series)
+     */
+    public record OwnPatch(String file, String sha512, String reason) {
+        /** The name it gets in the release's {@code patches/}: sorted after the release's patches. */
+        public String releaseName(int n) {
+            return String.format("09%02d-%s", n + 1, file);
+        }
+    }
+
+    /**
+     * The project's kernel configuration for its arch and variant, standing in for the release's
+     * config file of that arch and variant.
+     *
+     * @param arch        the RPM arch it applies to ({@code x86_64})
+     * @param variant     "" (generic), "sev" or "tdx": the build it applies to
+     * @param fragments   true: merged Kconfig fragments, resolved in {@code %build} as the pipeline
+     *                    resolves them ({@code allnoconfig} with the file as {@code KCONFIG_ALLCONFIG});
+     *                    false: a full config, copied over the release's file (upstream then runs
+     *                    {@code olddefconfig} on it, as the pipeline does)
+     * @param file        the Source's file name
+     * @param sha512      its SHA-512, or "" when the file is generated with the spec
+     * @param inputs      the project files it was made from, as written in the project file
+     */
+    public record ConfigSource(String arch, String variant, boolean fragments, String file, String sha512,
+                               List<String> inputs) {
+        public ConfigSource {
+            inputs = List.copyOf(inputs);
+        }
+
+        /** The release's config file this one stands in for ({@code config-libkrunfw-sev_x86_64}). */
+        public String releaseFile() {
+            return "config-libkrunfw" + (variant.isEmpty() ? "" : "-" + variant) + "_" + arch;
+        }
+
+        /** The Source's comment. */
+        public String comment() {
+            return fragments
+                    ? "The kernel configuration of krunpack.yaml (config.fragments: " + String.join(", ", inputs)
+                    + ", merged in order, a later one winning) for the " + (variant.isEmpty() ? "" : variant + " ")
+                    + arch + " build, instead of the release's " + releaseFile() + ": the kernel's Kconfig resolves"
+                    + " it in the build section as krunpack's pipeline did, so this package bundles the kernel"
+                    + " the pipeline built and booted."
+                    : "The kernel configuration of krunpack.yaml (config.full: " + String.join(", ", inputs) + ")"
+                    + " for the " + (variant.isEmpty() ? "" : variant + " ") + arch + " build, copied over the"
+                    + " release's " + releaseFile() + " so this package bundles the kernel krunpack's pipeline"
+                    + " built and booted.";
+        }
+    }
+
+    /**
+     * What the project file adds to the release for the build: its own kernel patches and, unless it
+     * builds with the release's config, its kernel configuration (null then).
+     */
+    public record ProjectInputs(List<OwnPatch> patches, ConfigSource config) {
+        public static final ProjectInputs NONE = new ProjectInputs(List.of(), null);
+
+        public ProjectInputs {
+            patches = List.copyOf(patches);
         }
     }
 

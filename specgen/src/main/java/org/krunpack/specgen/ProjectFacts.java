@@ -13,11 +13,19 @@ import java.util.List;
  * @param kernel         the bundled kernel ({@code kernel.version}), or "" when the project leaves it to the tarball
  * @param abi            the SONAME major ({@code libkrunfw.abi})
  * @param releasePatches the decisions of {@code patches.release}, in the project file's order
+ * @param inputs         the project's own kernel patches and kernel configuration
  */
 public record ProjectFacts(String pkg, String file, String version, String kernel, int abi,
-                           List<PackageModel.ReleasePatch> releasePatches) {
+                           List<PackageModel.ReleasePatch> releasePatches, PackageModel.ProjectInputs inputs) {
     public ProjectFacts {
         releasePatches = List.copyOf(releasePatches);
+        inputs = inputs == null ? PackageModel.ProjectInputs.NONE : inputs;
+    }
+
+    /** Facts without own patches or configuration. */
+    public ProjectFacts(String pkg, String file, String version, String kernel, int abi,
+                        List<PackageModel.ReleasePatch> releasePatches) {
+        this(pkg, file, version, kernel, abi, releasePatches, PackageModel.ProjectInputs.NONE);
     }
 
     /** The project-file key a model key comes from. */

@@ -48,6 +48,8 @@ public final class SpecData {
         }
         m.put("sources", sources);
         m.put("releasePatches", releasePatches(p));
+        m.put("ownPatches", ownPatches(p));
+        m.put("configSource", configSource(p));
         List<Map<String, Object>> patches = new ArrayList<>();
         for (int i = 0; i < p.patches().size(); i++) {
             PackageModel.Patch x = p.patches().get(i);
@@ -221,6 +223,34 @@ public final class SpecData {
             out.add(x);
         }
         return out;
+    }
+
+    /** The project's own kernel patches: the Source index and the name each gets in patches/. */
+    private static List<Map<String, Object>> ownPatches(PackageModel p) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        List<PackageModel.OwnPatch> own = p.projectInputs().patches();
+        for (int i = 0; i < own.size(); i++) {
+            out.add(Map.of("source", p.ownPatchSourceIndex(i), "target", own.get(i).releaseName(i)));
+        }
+        return out;
+    }
+
+    /**
+     * The project's kernel configuration: {@code present} false when the package builds with the
+     * release's config; else the Source index, the arch, the variant's make flag ("" generic,
+     * {@code SEV=1}, {@code TDX=1}), the release file it stands in for and whether it is fragments.
+     */
+    private static Map<String, Object> configSource(PackageModel p) {
+        PackageModel.ConfigSource c = p.projectInputs().config();
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("present", c != null);
+        x.put("source", c == null ? -1 : p.configSourceIndex());
+        x.put("arch", c == null ? "" : c.arch());
+        x.put("variant", c == null ? "" : c.variant());
+        x.put("makeFlag", c == null || c.variant().isEmpty() ? "" : " " + c.variant().toUpperCase(java.util.Locale.ROOT) + "=1");
+        x.put("releaseFile", c == null ? "" : c.releaseFile());
+        x.put("fragments", c != null && c.fragments());
+        return x;
     }
 
     private static List<Map<String, Object>> requires(PackageModel p, String on) {

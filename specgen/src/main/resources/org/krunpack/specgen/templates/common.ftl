@@ -148,6 +148,36 @@ cp -p %{SOURCE${r.source}} patches/${r.patch}
 rm patches/${r.patch}
 </#if>
 </#list>
+<#list ownPatches as o>
+<#if o?is_first>
+# krunpack's own kernel patches (krunpack.yaml patches.series) after the
+# release's: upstream's Makefile applies patches/0*.patch in sorted order, and
+# the 09NN- in front of each name sorts it after the release's own
+</#if>
+cp -p %{SOURCE${o.source}} \
+  patches/${o.target}
+</#list>
+<#if configSource.present && !configSource.fragments>
+%ifarch ${configSource.arch}
+# Source${configSource.source} (krunpack.yaml's kernel configuration) stands in for the
+# release's ${configSource.releaseFile}: see its comment
+cp -p %{SOURCE${configSource.source}} ${configSource.releaseFile}
+%endif
+</#if>
+</#macro>
+<#-- libkrunfw: the project's kernel configuration given as fragments, resolved before the build
+     of its variant (variant: "" generic, "sev", "tdx") the way the pipeline resolves it. -->
+<#macro configResolve variant>
+<#if configSource.present && configSource.fragments && configSource.variant == variant>
+%ifarch ${configSource.arch}
+# Source${configSource.source} (krunpack.yaml's kernel configuration) instead of the release's
+# ${configSource.releaseFile}: upstream's recipe prepares the kernel tree
+# (extract, patch, configure), then the kernel's own Kconfig resolves the
+# fragments as krunpack's pipeline does (allnoconfig, KCONFIG_ALLCONFIG)
+%{__make} KERNEL_VERSION=%{kernel}${configSource.makeFlag} %{kernel}
+%{__make} -C %{kernel} KCONFIG_ALLCONFIG=%{SOURCE${configSource.source}} allnoconfig
+%endif
+</#if>
 </#macro>
 <#-- libkrunfw: before building another variant. Upstream's Makefile keeps the previous variant's
      patched kernel tree and generated C bundles and would link them into this one. -->

@@ -56,9 +56,11 @@ cp %{SOURCE1} tarballs/
 <@c.extraLines "prep"/>
 
 %build
+<@c.configResolve ""/>
 %make_build KERNEL_VERSION=%{kernel}
 %ifarch x86_64
 <@c.cleanVariant/>
+<@c.configResolve "sev"/>
 %make_build KERNEL_VERSION=%{kernel} SEV=1
 %make_build -C utils
 %endif

@@ -58,11 +58,13 @@ cp -p %{SOURCE1} tarballs/
 <@c.extraLines "prep"/>
 
 %build
+<@c.configResolve ""/>
 # KERNEL_VERSION: the kernel this package bundles (krunpack.yaml's
 # kernel.version), which may be newer than the one the release's Makefile names
 %make_build KERNEL_VERSION=%{kernel}
 <@c.open sub["sev"]/>
 <@c.cleanVariant/>
+<@c.configResolve "sev"/>
 %make_build KERNEL_VERSION=%{kernel} SEV=1
 # krunfw_measurement computes a SEV guest's launch measurement; built with
 # Fedora's flags (upstream's utils/Makefile calls gcc without them)
@@ -71,6 +73,7 @@ cp -p %{SOURCE1} tarballs/
 <@c.close sub["sev"]/>
 <@c.open sub["tdx"]/>
 <@c.cleanVariant/>
+<@c.configResolve "tdx"/>
 %make_build KERNEL_VERSION=%{kernel} TDX=1
 <@c.close sub["tdx"]/>
 <@c.extraLines "build"/>

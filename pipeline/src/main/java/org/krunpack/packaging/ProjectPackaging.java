@@ -58,7 +58,7 @@ public final class ProjectPackaging {
         String variant = project.variant() == Variant.GENERIC ? "" : project.variant().id();
         String file = "krunpack-" + (variant.isEmpty() ? "" : variant + "-") + arch + ".config";
         if (c.fromRelease()) {
-            config = null;
+            // the release's own config: both build it, nothing to add
         } else if (c.full() != null) {
             config = new PackageModel.ConfigSource(arch, variant, false, file, Digests.sha512(c.full()),
                     List.of(display(project, c.full())));

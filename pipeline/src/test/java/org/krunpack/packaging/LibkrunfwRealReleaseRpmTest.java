@@ -72,7 +72,7 @@ class LibkrunfwRealReleaseRpmTest {
             Map<String, String> inRpm = withoutRustcProbes(rpmConfig);
             Map<String, String> inPipeline = withoutRustcProbes(pipelineResolved);
             Map<String, String> differ = new java.util.TreeMap<>();
-            for (String k : new java.util.TreeSet<>(java.util.Set.copyOf(inRpm.keySet()))) {
+            for (String k : inRpm.keySet()) {
                 if (!inRpm.get(k).equals(inPipeline.get(k))) {
                     differ.put(k, inRpm.get(k) + " in rpmbuild's tree, " + inPipeline.get(k) + " in the pipeline's");
                 }

@@ -84,8 +84,22 @@ public record PackagingConfig(Path model, String modelName, Profile profile, Str
         if (model == null) {
             model = baseDir.resolve("rpm/packaging.yaml").normalize();
         }
-        return new PackagingConfig(model, modelName, profile, packager, templates,
+        return new PackagingConfig(model, shownName(modelName, model, baseDir), profile, packager, templates,
                 specDir != null ? specDir : model.getParent());
+    }
+
+    /**
+     * The model's name for the specs' generated-by line: as written when relative; an absolute path
+     * relative to the project's folder when under it, else its file name — a spec never carries a
+     * host's folders (the same inputs give the same spec on every machine, and a long checkout path
+     * cannot push the line past the strict profile's width).
+     */
+    static String shownName(String written, Path model, Path baseDir) {
+        if (model == null || !Path.of(written).isAbsolute()) {
+            return written;
+        }
+        Path base = baseDir.toAbsolutePath().normalize();
+        return model.startsWith(base) ? base.relativize(model).toString() : model.getFileName().toString();
     }
 
     /**

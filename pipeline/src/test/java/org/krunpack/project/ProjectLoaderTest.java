@@ -38,6 +38,21 @@ class ProjectLoaderTest {
     }
 
     @Test
+    void anAbsoluteModelPathIsShownInTheSpecsWithoutTheHostsFolders(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.config"), "CONFIG_A=y\n");
+        Path inside = dir.resolve("rpm/packaging.yaml");
+        Path outside = dir.getParent().resolve("elsewhere/packaging.yaml");
+        for (var c : new Object[][] {{inside, "rpm/packaging.yaml"}, {outside, "packaging.yaml"}}) {
+            Path f = write(dir, KERNEL_ONLY.formatted(SHA) + "config: {fragments: [a.config]}\npackaging: {model: %s}\n".formatted(c[0]));
+            PackagingConfig pc = ProjectLoader.load(f).packaging();
+            assertThat(pc.model()).isEqualTo(c[0]);
+            assertThat(pc.modelName()).isEqualTo(c[1]);
+        }
+        Path f = write(dir, KERNEL_ONLY.formatted(SHA) + "config: {fragments: [a.config]}\npackaging: {model: ../m/packaging.yaml}\n");
+        assertThat(ProjectLoader.load(f).packaging().modelName()).isEqualTo("../m/packaging.yaml");
+    }
+
+    @Test
     void aValidFileResolvesPathsAgainstItsDirectory(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("a.config"), "CONFIG_A=y\n");
         Path f = write(dir, """

@@ -15,6 +15,10 @@ import org.krunpack.review.ReviewReport;
 import org.krunpack.specgen.SpecGenerator;
 import org.krunpack.testing.CliRun;
 import org.krunpack.testing.RealFixtures;
+import org.krunpack.testing.TeeBlobReader;
+import org.krunpack.verify.LibraryKernel;
+import org.krunpack.project.Variant;
+import org.krunpack.release.LibkrunfwRelease;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * exemption, the bundle contract through verify-lib).
  *
  * <p>Outside CI ({@code release-rpm}, {@code KRUNPACK_RELEASE_RPM=1 ./run-tests}): the same with
- * {@code config.fromRelease}, i.e. upstream's full x86_64 config, about 55 minutes here.
+ * {@code config.fromRelease}, i.e. upstream's full x86_64 config, about 55 minutes here; and
+ * {@code --with sev}, which adds the SEV variant's kernel (the release's SEV config).
  *
  * <p>ccache through {@code /usr/lib/ccache} with {@code CCACHE_BASEDIR} at rpmbuild's build
  * directory (fixed, under target/), so the next run hits.
@@ -59,7 +64,7 @@ class LibkrunfwRealReleaseRpmTest {
         Path pipelineConfig = Path.of(artifacts.path("kernel-config").asText());
         Path pipelineTree = Path.of(artifacts.path("kernel-tree").asText());
 
-        Built b = build(work, project, true);
+        Built b = build(work, project, true, false);
         Path rpmTree = b.buildDir.resolve("libkrunfw-5.5.0/linux-6.12.117");
         try { // the tree is removed when it matches (a run leaves no 2 GB behind), kept when it does not
             Map<String, String> rpmConfig = Fragment.readEffective(rpmTree.resolve(".config"));
@@ -115,8 +120,60 @@ class LibkrunfwRealReleaseRpmTest {
                 config:
                   fromRelease: true
                 """);
-        Built b = build(work, project, false);
+        Built b = build(work, project, false, false);
         AtomicFiles.deleteTree(b.buildDir);
+    }
+
+    /**
+     * Issue 10's SEV run outside CI: {@code rpmbuild -bb --with sev}, the generic kernel from the CI
+     * config (as in CI) and then the SEV variant from the release's SEV config, its patches-tee and
+     * its qboot and initrd. The -sev library's payload is not the generic one (the recipe cleans the
+     * tree and kernel.c between variants), it exports the variant's functions, a reader that is not
+     * krunpack's code finds the release's firmware and initrd through them, and krunfw_measurement
+     * is in libkrunfw-sev.
+     */
+    @Test
+    @Tag("release-rpm")
+    void rpmbuildWithSevBuildsAVariantOfItsOwnFromTheRelease() throws Exception {
+        Path work = Fixtures.ROOT.resolve("pipeline/target/libkrunfw-real-rpm/sev");
+        Path project = writeProject(work, RealFixtures.ciConfigX86_64());
+        Built b = build(work, project, true, true);
+        assertThat(Files.readString(work.resolve("rpmbuild.log"))).contains("SEV=1");
+
+        Path generic = work.resolve("x/usr/lib64/libkrunfw.so.5.5.0");
+        Path sevRoot = unpack(work, "libkrunfw-sev-5.5.0-2.x86_64.rpm", "x-sev");
+        Path sev = sevRoot.resolve("usr/lib64/libkrunfw-sev.so.5.5.0");
+        assertThat(sevRoot.resolve("usr/bin/krunfw_measurement")).isExecutable();
+        assertThat(Tools.check(List.of("readelf", "-dW", sev.toString()), null, null).stdout())
+                .contains("Library soname: [libkrunfw-sev.so.5]");
+        assertThat(Tools.check(List.of("nm", "-D", "--defined-only", sev.toString()), null, null).stdout())
+                .contains(" T krunfw_get_kernel", " T krunfw_get_version", " T krunfw_get_qboot",
+                        " T krunfw_get_initrd");
+        assertThat(Tools.check(List.of("nm", "-D", "--defined-only", generic.toString()), null, null).stdout())
+                .doesNotContain("krunfw_get_qboot", "krunfw_get_initrd");
+
+        Sandbox sandbox = Sandbox.forInputs(false);
+        byte[] genericPayload = LibraryKernel.read(generic, sandbox).payload();
+        byte[] sevPayload = LibraryKernel.read(sev, sandbox).payload();
+        String g = sha256(genericPayload);
+        String v = sha256(sevPayload);
+        System.out.printf("generic payload %,d B sha256 %s; sev payload %,d B sha256 %s%n",
+                genericPayload.length, g, sevPayload.length, v);
+        assertThat(v).as("the -sev library's kernel vs the generic one's").isNotEqualTo(g);
+
+        LibkrunfwRelease release = LibkrunfwRelease.read(b.buildDir.resolve("libkrunfw-5.5.0"));
+        Sandbox.Result read = TeeBlobReader.run(sev, release.qboot(Variant.SEV), release.initrd(Variant.SEV),
+                work.resolve("reader"));
+        assertThat(read.exitCode()).as("reader: %s %s", read.stdout(), read.stderr()).isZero();
+        assertThat(read.stdout()).contains("qboot same " + Files.size(release.qboot(Variant.SEV)),
+                "initrd same " + Files.size(release.initrd(Variant.SEV)));
+        Files.writeString(work.resolve("sev-result.txt"), "generic payload " + genericPayload.length + " B sha256 " + g
+                + "\nsev payload " + sevPayload.length + " B sha256 " + v + "\n" + read.stdout());
+        AtomicFiles.deleteTree(b.buildDir);
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     /** A project: the real release, Debian's kernel, the refreshed 0008, our series, {@code config}. */
@@ -136,8 +193,8 @@ class LibkrunfwRealReleaseRpmTest {
     record Built(Path spec, Path sources, Path macros, Path buildDir, List<Path> rpms) {
     }
 
-    /** {@code krunpack spec} for the project, its Sources gathered, {@code rpmbuild -bb --without sev}. */
-    private static Built build(Path work, Path project, boolean expectConfigSource) throws Exception {
+    /** {@code krunpack spec} for the project, its Sources gathered, {@code rpmbuild -bb --with[out] sev}. */
+    private static Built build(Path work, Path project, boolean expectConfigSource, boolean sev) throws Exception {
         PackagingConfig cfg = ProjectPackaging.config(ProjectLoader.load(project));
         Specs.generate(cfg);
         Path spec = cfg.specDir().resolve("libkrunfw.spec");
@@ -167,19 +224,20 @@ class LibkrunfwRealReleaseRpmTest {
         // A clean PATH, as in a build root (a developer's PATH may put another python3 first)
         String make = "/usr/bin/env PATH=/usr/lib/ccache:/usr/bin:/bin CCACHE_BASEDIR=" + buildDir + " /usr/bin/make";
         List<Path> rpms = Rpmbuild.binaryRpms(spec, work.resolve("RPMS"), new Rpmbuild.Options(sources, SDE, macros,
-                List.of("--nodeps", "--noclean", "--without", "sev", "--define", "__make " + make, "--define",
+                List.of("--nodeps", "--noclean", sev ? "--with" : "--without", "sev", "--define", "__make " + make, "--define",
                         "_builddir " + buildDir)), work.resolve("rpmbuild.log"));
         long t2 = System.nanoTime();
         System.out.printf("kernel repack: %.1f s, rpmbuild -bb: %.1f s%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9);
 
-        assertThat(rpms).extracting(p -> p.getFileName().toString())
-                .containsExactlyInAnyOrder("libkrunfw-5.5.0-2.x86_64.rpm", "libkrunfw-devel-5.5.0-2.x86_64.rpm");
+        List<String> expected = new ArrayList<>(List.of("libkrunfw-5.5.0-2.x86_64.rpm",
+                "libkrunfw-devel-5.5.0-2.x86_64.rpm"));
+        if (sev) {
+            expected.addAll(List.of("libkrunfw-sev-5.5.0-2.x86_64.rpm", "libkrunfw-sev-devel-5.5.0-2.x86_64.rpm"));
+        }
+        assertThat(rpms).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(Files.readString(work.resolve("rpmbuild.log"))).contains("KERNEL_VERSION=linux-6.12.117");
-        Path x = work.resolve("x");
-        AtomicFiles.deleteTree(x);
-        Files.createDirectories(x);
+        Path x = unpack(work, "libkrunfw-5.5.0-2.x86_64.rpm", "x");
         Path rpm = work.resolve("RPMS/libkrunfw-5.5.0-2.x86_64.rpm");
-        Tools.check(List.of("bash", "-c", "rpm2cpio " + rpm + " | cpio -idm --quiet"), x, null);
         Path lib = x.resolve("usr/lib64/libkrunfw.so.5.5.0");
         assertThat(Tools.check(List.of("readelf", "-dW", lib.toString()), null, null).stdout())
                 .contains("Library soname: [libkrunfw.so.5]");
@@ -194,6 +252,16 @@ class LibkrunfwRealReleaseRpmTest {
                 .containsExactlyInAnyOrder("/usr/lib64/libkrunfw.so.5", "/usr/lib64/libkrunfw.so.5.5.0");
         assertThat(files).containsPattern("/usr/share/licenses/libkrunfw[^\\n]*/LICENSE");
         return new Built(spec, sources, macros, buildDir, rpms);
+    }
+
+    /** {@code rpm2cpio | cpio} of one RPM of {@code work/RPMS} into {@code work/into}. */
+    private static Path unpack(Path work, String rpm, String into) throws Exception {
+        Path x = work.resolve(into);
+        AtomicFiles.deleteTree(x);
+        Files.createDirectories(x);
+        Tools.check(List.of("bash", "-c", "rpm2cpio " + work.resolve("RPMS").resolve(rpm) + " | cpio -idm --quiet"),
+                x, null);
+        return x;
     }
 
     private static Map<String, String> withoutRustcProbes(Map<String, String> config) {

@@ -12,9 +12,9 @@ import org.krunpack.project.Arch;
 import org.krunpack.project.Variant;
 import org.krunpack.release.LibkrunfwRelease;
 import org.krunpack.testing.RealFixtures;
+import org.krunpack.testing.TeeBlobReader;
 import org.krunpack.testing.TestKernels;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The SEV variant on a small stand-in kernel and the libkrunfw 5.5.0 release's real qboot firmware
  * and initrd: verify-lib passes the variant contract (krunfw_get_qboot, krunfw_get_initrd), and a
- * reader that is not krunpack's code (tee-blob-reader.c, dlopen in the sandbox) finds the release's
+ * reader that is not krunpack's code ({@link TeeBlobReader}: dlopen in the sandbox) finds the release's
  * bytes through the exported functions. A generic library with the same kernel has neither.
  */
 @Tag("tools")
@@ -90,22 +90,7 @@ class SevVariantTest {
                 .hasMessageContaining("no qboot");
     }
 
-    /** Compiles tee-blob-reader.c with gcc and runs it on {@code lib} in the sandbox. */
     static Sandbox.Result independentReader(Path lib, Path qboot, Path initrd) throws Exception {
-        Sandbox sandbox = Sandbox.forInputs(false);
-        assertThat(sandbox.canRun()).as("the sandbox: %s", sandbox.whyNot()).isTrue();
-        Path dir = Files.createDirectories(tmp.resolve("reader"));
-        Path src = dir.resolve("tee-blob-reader.c");
-        try (InputStream in = SevVariantTest.class.getResourceAsStream("tee-blob-reader.c")) {
-            Files.write(src, in.readAllBytes());
-        }
-        Path exe = dir.resolve("tee-blob-reader");
-        Process p = new ProcessBuilder("gcc", "-O1", "-Wall", "-o", exe.toString(), src.toString(), "-ldl")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as("gcc: %s", out).isZero();
-        Path scratch = Files.createTempDirectory(tmp, "scratch");
-        return sandbox.run(Sandbox.Request.of(List.of(exe.toString(), lib.toString(), qboot.toString(),
-                initrd.toString()), scratch));
+        return TeeBlobReader.run(lib, qboot, initrd, tmp.resolve("reader"));
     }
 }

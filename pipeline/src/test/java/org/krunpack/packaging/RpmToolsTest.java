@@ -65,6 +65,27 @@ class RpmToolsTest {
         }
     }
 
+    /**
+     * Every macro in the libkrunfw and crun specs, every variant on, expands with an rpm that has no
+     * redhat-rpm-config (Debian's): the rpmbuild tests build them here, and an unexpanded name
+     * reaches the shell (the SEV variant's {@code %{build_ldflags}} once did: {@code ld} was asked
+     * for a file of that name). libkrun's cargo macros are Fedora's own (LibkrunReleaseTest parses
+     * it under Fedora's macros).
+     */
+    @Test
+    void theCheckedInLibkrunfwAndCrunSpecsLeaveNoMacroUnexpandedWithEveryVariantOn() {
+        Path rpm = Fixtures.ROOT.resolve("rpm");
+        for (String pkg : List.of("libkrunfw", "crun")) {
+            String out = Rpmbuild.parse(rpm.resolve(pkg + ".spec"), new Rpmbuild.Options(rpm, 1735689600L,
+                    rpm.resolve("macros.krunpack-autospec"), List.of("--with", "sev", "--with", "tdx",
+                            "--with", "krun", "--with", "wasm", "--with", "criu", "--define", "fedora 43")));
+            assertThat(out).as("%s.spec, rpmspec -P with every bcond on", pkg).doesNotContainPattern("%\\{\\??\\w");
+            if (pkg.equals("libkrunfw")) {
+                assertThat(out).contains("utils/krunfw_measurement.c -lcrypto", "SEV=1", "TDX=1");
+            }
+        }
+    }
+
     @Test
     void srpmsFromStandInSourcesAreByteIdenticalAcrossBuilds(@TempDir Path dir) throws Exception {
         PackagingConfig cfg = Fixtures.copyOf540(dir.resolve("rpm"), Profile.STRICT);

@@ -67,8 +67,9 @@ cp -p %{SOURCE1} tarballs/
 <@c.configResolve "sev"/>
 %make_build KERNEL_VERSION=%{kernel} SEV=1
 # krunfw_measurement computes a SEV guest's launch measurement; built with
-# Fedora's flags (upstream's utils/Makefile calls gcc without them)
-%{__cc} %{build_cflags} %{build_ldflags} -o utils/krunfw_measurement \
+# Fedora's flags (upstream's utils/Makefile calls gcc without them); %{?...}:
+# an rpm without redhat-rpm-config (Debian's) has no %build_ldflags
+%{__cc} %{?build_cflags} %{?build_ldflags} -o utils/krunfw_measurement \
   utils/krunfw_measurement.c -lcrypto
 <@c.close sub["sev"]/>
 <@c.open sub["tdx"]/>

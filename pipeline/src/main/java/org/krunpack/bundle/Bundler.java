@@ -107,14 +107,17 @@ public final class Bundler {
         if (req.tee()) {
             sizes[0] = Files.size(req.qboot());
             sizes[1] = Files.size(req.initrd());
-            so.function("krunfw_get_qboot", code.getter(sizes[0], "QBOOT_BUNDLE"));
-            so.function("krunfw_get_initrd", code.getter(sizes[1], "INITRD_BUNDLE"));
+            // as libkrunfw's own bundles: each blob rounded up to 64 KiB with zeros, the rounded
+            // size returned (libkrun puts the initrd that many bytes below the end of guest RAM, so
+            // it stays 64 KiB-aligned whatever the file's size)
+            so.function("krunfw_get_qboot", code.getter(padded(sizes[0]), "QBOOT_BUNDLE"));
+            so.function("krunfw_get_initrd", code.getter(padded(sizes[1]), "INITRD_BUNDLE"));
         }
         so.function("krunfw_get_version", code.version(req.abi()));
         so.data("KERNEL_BUNDLE", payload.size(), KernelPayload.ALIGN, new PayloadContent(payload));
         if (req.tee()) {
-            so.data("QBOOT_BUNDLE", sizes[0], KernelPayload.ALIGN, new FileContent(req.qboot(), sizes[0]));
-            so.data("INITRD_BUNDLE", sizes[1], KernelPayload.ALIGN, new FileContent(req.initrd(), sizes[1]));
+            so.data("QBOOT_BUNDLE", padded(sizes[0]), KernelPayload.ALIGN, new FileContent(req.qboot(), sizes[0]));
+            so.data("INITRD_BUNDLE", padded(sizes[1]), KernelPayload.ALIGN, new FileContent(req.initrd(), sizes[1]));
         }
         Path lib = dest.resolve(req.libraryFileName());
         Written w = so.write(lib);
@@ -145,13 +148,24 @@ public final class Bundler {
         }
     }
 
-    /** A whole file (qboot, initrd) of the size it had when validated. */
-    private record FileContent(Path file, long size) implements SharedObjectWriter.Content {
+    /** {@code size} rounded up to a multiple of 64 KiB. */
+    static long padded(long size) {
+        return (size + KernelPayload.ALIGN - 1) / KernelPayload.ALIGN * KernelPayload.ALIGN;
+    }
+
+    /** A whole file (qboot, initrd) of the size it had when validated, then zeros up to 64 KiB. */
+    private record FileContent(Path file, long fileSize) implements SharedObjectWriter.Content {
+        @Override
+        public long size() {
+            return padded(fileSize);
+        }
+
         @Override
         public void writeTo(SharedObjectWriter.Sink sink) throws IOException {
             try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-                sink.copy(in, 0, size);
+                sink.copy(in, 0, fileSize);
             }
+            sink.zeros(size() - fileSize);
         }
     }
 

@@ -367,8 +367,12 @@ public final class LibraryVerifier {
                     add(ContractCheck.fail(g[0], g[1] + "() did not return"));
                     continue;
                 }
-                boolean ok = b.pointer() != 0 && b.size() > 0;
-                add(ContractCheck.of(g[0], ok, g[1] + "() = " + hex(b.pointer()) + ", size " + b.size()));
+                // libkrunfw's bundles round each blob up to 64 KiB; libkrun puts the initrd that
+                // many bytes below the end of guest RAM, so another size would misalign it
+                boolean ok = b.pointer() != 0 && b.size() > 0 && b.size() % KernelPayload.ALIGN == 0;
+                add(ContractCheck.of(g[0], ok, g[1] + "() = " + hex(b.pointer()) + ", size " + b.size()
+                        + (b.size() == 0 ? " (empty)" : b.size() % KernelPayload.ALIGN == 0 ? ", a multiple of 64 KiB"
+                        : ", not a multiple of 64 KiB (libkrunfw pads each blob to one)")));
                 if (ok) {
                     memoryCheck(g[0] + "-memory", elf, mem, bias, b, elf.exportedSymbol(g[2]));
                 }

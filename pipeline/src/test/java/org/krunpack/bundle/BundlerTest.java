@@ -141,8 +141,10 @@ class BundlerTest {
         assertThat(size.getValue()).isEqualTo(qboot.length);
         assertThat(qp.getByteArray(0, qboot.length)).isEqualTo(qboot);
         Pointer ip = abi.krunfw_get_initrd(size);
-        assertThat(size.getValue()).isEqualTo(initrd.length);
+        // as libkrunfw's own bundles: rounded up to 64 KiB with zeros, the rounded size returned
+        assertThat(size.getValue()).isEqualTo(65536);
         assertThat(ip.getByteArray(0, initrd.length)).isEqualTo(initrd);
+        assertThat(ip.getByteArray(initrd.length, 65536 - initrd.length)).containsOnly(0);
         assertThat(Pointer.nativeValue(ip) % 65536).isZero();
         String syms = Gcc.run(tmp, "readelf", "--dyn-syms", "-W", r.library().toString());
         assertThat(syms).contains("QBOOT_BUNDLE", "INITRD_BUNDLE", "krunfw_get_qboot", "krunfw_get_initrd");

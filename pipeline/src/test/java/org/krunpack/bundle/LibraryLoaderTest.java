@@ -71,15 +71,17 @@ class LibraryLoaderTest {
         Path probe = t.compileProbe(tmp);
         List<String> args = new ArrayList<>(List.of(lib.toString(), payload.toString()));
         if (req.tee()) {
-            args.addAll(List.of(req.qboot().toString(), req.initrd().toString()));
+            // what the getters must return: the file, then zeros up to a multiple of 64 KiB
+            args.addAll(List.of(paddedCopy(req.qboot()).toString(), paddedCopy(req.initrd()).toString()));
         }
         String out = t.run(tmp, probe, args);
         assertThat(out.lines()).contains("dlopen=ok", "version=5", "kernel_is_KERNEL_BUNDLE=yes",
                 String.format("load=0x%x", r.loadAddr()), String.format("entry=0x%x", r.entryAddr()),
                 "kernel_size=" + r.payloadSize(), "kernel_align=0", "kernel_bytes=equal", "kernel_writable=yes");
         if (req.tee()) {
-            assertThat(out.lines()).contains("qboot_size=" + r.qbootSize(), "qboot_align=0", "qboot_bytes=equal",
-                    "initrd_size=" + r.initrdSize(), "initrd_align=0", "initrd_bytes=equal");
+            assertThat(out.lines()).contains("qboot_size=" + Bundler.padded(r.qbootSize()), "qboot_align=0",
+                    "qboot_bytes=equal", "initrd_size=" + Bundler.padded(r.initrdSize()), "initrd_align=0",
+                    "initrd_bytes=equal");
         }
 
         // The target's strip (what rpmbuild runs) keeps it loadable, with its build-id.
@@ -89,6 +91,12 @@ class LibraryLoaderTest {
         assertThat(Gcc.run(tmp, "readelf", "-n", stripped.toString())).contains("Build ID: " + r.buildId());
         args.set(0, stripped.toString());
         assertThat(t.run(tmp, probe, args).lines()).contains("dlopen=ok", "kernel_bytes=equal");
+    }
+
+    private Path paddedCopy(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        return Files.write(tmp.resolve("expected-" + file.getFileName()),
+                java.util.Arrays.copyOf(bytes, (int) Bundler.padded(bytes.length)));
     }
 
     /** The target's objdump decodes our hand-encoded instructions as intended. */

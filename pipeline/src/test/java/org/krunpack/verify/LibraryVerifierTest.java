@@ -80,6 +80,30 @@ class LibraryVerifierTest {
         assertStatus(r, "image-bytes", PASS);
     }
 
+    /**
+     * libkrunfw's bundles round qboot and initrd up to 64 KiB (libkrun puts the initrd that many
+     * bytes below the end of guest RAM): a SEV library in upstream's C style whose initrd getter
+     * returns the file's own 100 bytes fails the initrd check, its padded qboot passes.
+     */
+    @Test
+    void aSevLibraryWhoseInitrdIsNotPaddedTo64KiBFails() throws Exception {
+        LibFixture f = new LibFixture(payload);
+        f.fileName = "libkrunfw-sev.so.5.5.0";
+        f.soname = "libkrunfw-sev.so.5";
+        f.extra = """
+                char QBOOT_BUNDLE[65536] __attribute__((aligned(65536))) = { 0x51 };
+                char INITRD_BUNDLE[100] __attribute__((aligned(65536))) = { 0x30 };
+                char *krunfw_get_qboot(size_t *size) { *size = sizeof(QBOOT_BUNDLE); return QBOOT_BUNDLE; }
+                char *krunfw_get_initrd(size_t *size) { *size = sizeof(INITRD_BUNDLE); return INITRD_BUNDLE; }
+                """;
+        VerifyResult r = LibraryVerifier.verify(f.build(tmp.resolve("sev-unpadded")), vmlinux);
+        assertStatus(r, "qboot", PASS);
+        assertThat(r.check("qboot").evidence()).contains("size 65536, a multiple of 64 KiB");
+        assertStatus(r, "initrd", FAIL);
+        assertThat(r.check("initrd").evidence()).contains("size 100, not a multiple of 64 KiB");
+        assertThat(r.ok()).isFalse();
+    }
+
     @Test
     void aBundleOnly4KiBAlignedFails() throws Exception {
         LibFixture f = new LibFixture(payload);

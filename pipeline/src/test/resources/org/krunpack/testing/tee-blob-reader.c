@@ -1,8 +1,12 @@
 /*
  * A reader independent of krunpack's verify-lib: dlopens a libkrunfw TEE variant library, calls
  * krunfw_get_qboot and krunfw_get_initrd and compares the bytes each returns with a file.
+ * libkrunfw's own bundles round every blob up to a multiple of 64 KiB with zero bytes and return
+ * the rounded size (libkrun puts the initrd that many bytes below the end of guest RAM): the
+ * returned memory must be the file's bytes followed by zeros up to that size.
  * Usage: tee-blob-reader LIBRARY QBOOT_FILE INITRD_FILE
- * Prints one line per blob: "<name> same <size>" or "<name> differs ..." (and exits 1).
+ * Prints one line per blob: "<name> same <file size> padded <returned size>" or
+ * "<name> differs ..." (and exits 1).
  */
 #include <dlfcn.h>
 #include <stdio.h>
@@ -12,7 +16,7 @@
 static int compare(void *lib, const char *fn, const char *name, const char *file)
 {
 	char *(*get)(size_t *) = (char *(*)(size_t *))dlsym(lib, fn);
-	size_t size = 0, want;
+	size_t size = 0, want, padded, i;
 	char *got, *buf;
 	FILE *f;
 
@@ -34,11 +38,19 @@ static int compare(void *lib, const char *fn, const char *name, const char *file
 		return 1;
 	}
 	fclose(f);
-	if (got == NULL || size != want || memcmp(got, buf, want) != 0) {
-		printf("%s differs: %zu bytes returned, the file has %zu\n", name, size, want);
+	padded = (want + 65535) / 65536 * 65536;
+	if (got == NULL || size != padded || memcmp(got, buf, want) != 0) {
+		printf("%s differs: %zu bytes returned, the file has %zu (rounded up to 64 KiB: %zu)\n",
+		       name, size, want, padded);
 		return 1;
 	}
-	printf("%s same %zu\n", name, size);
+	for (i = want; i < size; i++) {
+		if (got[i] != 0) {
+			printf("%s differs: byte %zu of the padding is not zero\n", name, i);
+			return 1;
+		}
+	}
+	printf("%s same %zu padded %zu\n", name, want, size);
 	return 0;
 }
 

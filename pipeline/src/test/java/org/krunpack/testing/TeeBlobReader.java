@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A reader of a TEE variant library that is not krunpack's code: tee-blob-reader.c, compiled with
  * gcc, dlopens the library in the sandbox, calls {@code krunfw_get_qboot} and
  * {@code krunfw_get_initrd} and compares what they return with the given files. It prints
- * {@code qboot same N} / {@code initrd same N} (exit 0), or what is missing or differs (exit 1).
+ * {@code qboot same N padded M} / {@code initrd same N padded M} (the file's size, then the size returned:
+ * the file rounded up to 64 KiB with zeros) and exits 0, or says what is missing or differs (exit 1).
  */
 public final class TeeBlobReader {
     private TeeBlobReader() {

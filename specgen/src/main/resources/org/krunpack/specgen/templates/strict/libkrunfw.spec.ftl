@@ -67,8 +67,8 @@ cp -p %{SOURCE1} tarballs/
 <@c.configResolve "sev"/>
 %make_build KERNEL_VERSION=%{kernel} SEV=1
 # krunfw_measurement computes a SEV guest's launch measurement; built with
-# Fedora's flags (upstream's utils/Makefile calls gcc without them); %{?...}:
-# an rpm without redhat-rpm-config (Debian's) has no %build_ldflags
+# Fedora's flags (upstream's utils/Makefile calls gcc without them); the "?"
+# forms expand to nothing where rpm has no redhat-rpm-config (Debian's rpm)
 %{__cc} %{?build_cflags} %{?build_ldflags} -o utils/krunfw_measurement \
   utils/krunfw_measurement.c -lcrypto
 <@c.close sub["sev"]/>

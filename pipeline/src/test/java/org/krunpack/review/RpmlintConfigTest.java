@@ -73,24 +73,38 @@ class RpmlintConfigTest {
     }
 
     /**
-     * The real rpmlint with krunpack's Fedora config on the checked-in specs: no error and no
+     * The real rpmlint with krunpack's Fedora config on the checked-in specs and the generated
+     * goldens of both profiles: no error and no
      * warning but those docs/specs.md lists with their reasons (libkrun's vendor tarball is made
      * from Source0 and has no URL; crun's virtual {@code oci-runtime} is unversioned as in every
      * runtime). A stray macro in a template comment once gave {@code macro-in-comment}.
      */
     @Test
     @Tag("tools") // rpmlint, bubblewrap
-    void theCheckedInSpecsLintCleanWithTheFedoraConfig(@TempDir Path dir) {
+    void theCheckedInAndGoldenSpecsOfBothProfilesLintCleanWithTheFedoraConfig(@TempDir Path dir) {
         Rpmlint lint = Rpmlint.fromPath();
         assertThat(lint.available()).as("rpmlint on the PATH (scripts/setup-deps installs it)").isTrue();
         Path cfg = Rpmlint.writeConfig(dir.resolve("cfg"), Licenses.fedora());
-        Path rpm = org.krunpack.testing.RealFixtures.repoRoot().resolve("rpm");
-        for (String pkg : List.of("libkrunfw", "libkrun", "crun")) {
-            Rpmlint.Run run = lint.run(cfg, rpm.resolve(pkg + ".spec"), Sandbox.forInputs(false));
-            assertThat(run.ran()).as("%s.spec: %s", pkg, run.why()).isTrue();
-            var unexpected = run.messages().stream().filter(m -> !documented(pkg, m)).toList();
-            assertThat(unexpected).as("rpmlint on rpm/%s.spec", pkg).isEmpty();
+        Path root = org.krunpack.testing.RealFixtures.repoRoot();
+        Path golden = root.resolve("pipeline/src/test/resources/golden/specs");
+        // the checked-in specs (strict) and the goldens of both profiles
+        List<Path> dirs = List.of(root.resolve("rpm"), golden.resolve("strict"), golden.resolve("dist-git"),
+                golden.resolve("project/strict"), golden.resolve("project/dist-git"));
+        int linted = 0;
+        for (Path d : dirs) {
+            for (String pkg : List.of("libkrunfw", "libkrun", "crun")) {
+                Path spec = d.resolve(pkg + ".spec");
+                if (!java.nio.file.Files.exists(spec)) {
+                    continue; // the project goldens hold libkrunfw only
+                }
+                Rpmlint.Run run = lint.run(cfg, spec, Sandbox.forInputs(false));
+                assertThat(run.ran()).as("%s: %s", spec, run.why()).isTrue();
+                var unexpected = run.messages().stream().filter(m -> !documented(pkg, m)).toList();
+                assertThat(unexpected).as("rpmlint on %s", root.relativize(spec)).isEmpty();
+                linted++;
+            }
         }
+        assertThat(linted).isEqualTo(11);
     }
 
     private static boolean documented(String pkg, Rpmlint.Message m) {

@@ -104,20 +104,24 @@ public final class Bundler {
         }
         so.function("krunfw_get_kernel", code.kernelGetter(payload.loadAddr(), payload.entryAddr(), payload.size(),
                 "KERNEL_BUNDLE"));
+        FileContent qboot = null;
+        FileContent initrd = null;
         if (req.tee()) {
             sizes[0] = Files.size(req.qboot());
             sizes[1] = Files.size(req.initrd());
             // as libkrunfw's own bundles: each blob rounded up to 64 KiB with zeros, the rounded
             // size returned (libkrun puts the initrd that many bytes below the end of guest RAM, so
             // it stays 64 KiB-aligned whatever the file's size)
-            so.function("krunfw_get_qboot", code.getter(padded(sizes[0]), "QBOOT_BUNDLE"));
-            so.function("krunfw_get_initrd", code.getter(padded(sizes[1]), "INITRD_BUNDLE"));
+            qboot = new FileContent(req.qboot(), sizes[0]);
+            initrd = new FileContent(req.initrd(), sizes[1]);
+            so.function("krunfw_get_qboot", code.getter(qboot.size(), "QBOOT_BUNDLE"));
+            so.function("krunfw_get_initrd", code.getter(initrd.size(), "INITRD_BUNDLE"));
         }
         so.function("krunfw_get_version", code.version(req.abi()));
         so.data("KERNEL_BUNDLE", payload.size(), KernelPayload.ALIGN, new PayloadContent(payload));
         if (req.tee()) {
-            so.data("QBOOT_BUNDLE", padded(sizes[0]), KernelPayload.ALIGN, new FileContent(req.qboot(), sizes[0]));
-            so.data("INITRD_BUNDLE", padded(sizes[1]), KernelPayload.ALIGN, new FileContent(req.initrd(), sizes[1]));
+            so.data("QBOOT_BUNDLE", qboot.size(), KernelPayload.ALIGN, qboot);
+            so.data("INITRD_BUNDLE", initrd.size(), KernelPayload.ALIGN, initrd);
         }
         Path lib = dest.resolve(req.libraryFileName());
         Written w = so.write(lib);

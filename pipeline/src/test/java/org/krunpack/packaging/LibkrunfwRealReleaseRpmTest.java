@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.krunpack.core.AtomicFiles;
+import org.krunpack.core.Digests;
 import org.krunpack.core.Sandbox;
 import org.krunpack.core.Tools;
 import org.krunpack.kconfig.Fragment;
@@ -155,8 +156,8 @@ class LibkrunfwRealReleaseRpmTest {
         Sandbox sandbox = Sandbox.forInputs(false);
         byte[] genericPayload = LibraryKernel.read(generic, sandbox).payload();
         byte[] sevPayload = LibraryKernel.read(sev, sandbox).payload();
-        String g = sha256(genericPayload);
-        String v = sha256(sevPayload);
+        String g = Digests.sha256(genericPayload);
+        String v = Digests.sha256(sevPayload);
         System.out.printf("generic payload %,d B sha256 %s; sev payload %,d B sha256 %s%n",
                 genericPayload.length, g, sevPayload.length, v);
         assertThat(v).as("the -sev library's kernel vs the generic one's").isNotEqualTo(g);
@@ -170,10 +171,6 @@ class LibkrunfwRealReleaseRpmTest {
         Files.writeString(work.resolve("sev-result.txt"), "generic payload " + genericPayload.length + " B sha256 " + g
                 + "\nsev payload " + sevPayload.length + " B sha256 " + v + "\n" + read.stdout());
         AtomicFiles.deleteTree(b.buildDir);
-    }
-
-    private static String sha256(byte[] bytes) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     /** A project: the real release, Debian's kernel, the refreshed 0008, our series, {@code config}. */
